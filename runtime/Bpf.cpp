@@ -1,0 +1,1 @@
+// Implemented by the seccomp work (BPF checker and interpreter).
