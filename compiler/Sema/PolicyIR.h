@@ -1,0 +1,82 @@
+// The typed, resolved form of one policy (its `extends` chain already
+// merged). Backends read only this; every piece keeps the source range it
+// came from so later stages (lint, backends) can still point at the policy.
+#pragma once
+
+#include "compiler/Backend/Seccomp/FilterSpec.h"
+
+#include "llvm/Support/SMLoc.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace kavach::ir {
+
+// One rule that decided a syscall (for diagnostics, lint and --explain).
+struct RuleOrigin {
+  llvm::SMRange range;      // the rule
+  llvm::SMRange nameRange;  // the syscall or @group token in it
+  std::string group;        // non-empty when it came through @group
+  std::string policy;       // policy that wrote it
+};
+
+struct CondBranch {
+  seccomp::CondRef cond; // 64-bit semantics, as written
+  bool allow = false;    // allow-if or deny-if (deny conds get 32-bit widening)
+  seccomp::Action action;
+  RuleOrigin origin;
+};
+
+// What the policy says about one syscall name: conditional branches, tried
+// in order, then the fallback.
+struct SyscallDecision {
+  std::vector<CondBranch> branches;
+  seccomp::Action fallback;
+  bool fallbackIsDefault = false; // no unconditional rule: the default action applies
+  RuleOrigin origin;              // the deciding unconditional rule (if any)
+};
+
+struct SeccompIR {
+  bool present = false;
+  bool bestEffort = false;
+  seccomp::Action defaultAction{seccomp::ActionKind::KillProcess, 0};
+  llvm::SMRange defaultRange;
+  seccomp::Action unknownAction{seccomp::ActionKind::Errno, 38 /*ENOSYS*/};
+  std::vector<std::string> arches; // kavach arch names, natives and compats
+  std::map<std::string, SyscallDecision> syscalls;
+};
+
+enum class FsVerb { Read, ReadWrite, Execute };
+
+struct FsGrant {
+  FsVerb verb;
+  std::string path;
+  llvm::SMRange range;
+};
+
+struct NetGrant {
+  bool bind = false; // else connect
+  uint16_t port = 0;
+  llvm::SMRange range;
+};
+
+struct LandlockIR {
+  bool fsPresent = false;
+  bool bestEffort = false;
+  std::vector<FsGrant> fs;
+  bool netPresent = false;   // `network none;` or a network section
+  bool networkNone = false;
+  std::vector<NetGrant> net;
+  uint64_t scoped = 0;       // landlock scope bits
+};
+
+struct PolicyIR {
+  std::string name;
+  llvm::SMRange range;
+  std::vector<std::string> chain; // this policy, its parent, ... (names)
+  SeccompIR seccomp;
+  LandlockIR landlock;
+};
+
+} // namespace kavach::ir

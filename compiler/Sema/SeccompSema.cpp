@@ -1,0 +1,534 @@
+// The seccomp section: actions, arches, @group expansion, argument
+// conditions, and the precedence rules that turn many rules into one
+// decision per syscall.
+//
+// Precedence (docs/language.md "Rule precedence"): every rule gets a level,
+// 2·depth for names that came through a @group and 2·depth+1 for names
+// written out, where depth is the policy's place in the extends chain
+// (root 0). Levels are applied from low to high, so a child beats its
+// parent and an explicit name beats a group. Within a level:
+//   - an unconditional rule replaces what lower levels decided; its
+//     conditional siblings become branches before it;
+//   - `allow X if C` alone narrows: X is allowed only when C holds, else the
+//     lower levels' deny (or the default);
+//   - `deny X if C` alone carves out: C is checked first, then whatever the
+//     lower levels decided.
+// deny-conditions are tried before allow-conditions of the same level.
+// Two unconditional rules with different actions in one level are an error.
+#include "compiler/Sema/Arches.h"
+#include "compiler/Sema/Constants.h"
+#include "compiler/Sema/SemaContext.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <map>
+#include <set>
+
+using namespace llvm;
+
+namespace kavach::sema {
+namespace {
+
+using seccomp::Action;
+using seccomp::ActionKind;
+using seccomp::Cond;
+using seccomp::CondRef;
+
+struct RuleUse {
+  const ast::Rule *rule;
+  const ast::Policy *policy;
+  unsigned level;
+  bool allow;
+  Action action;
+  CondRef cond;
+  SMRange nameRange;
+  std::string group;
+};
+
+struct Operand {
+  bool isArg = false;
+  unsigned index = 0;
+  uint64_t mask = ~0ull;
+  uint64_t value = 0;
+  SMRange range;
+};
+
+class SeccompPass {
+public:
+  SeccompPass(SemaContext &Ctx, ir::PolicyIR &IR) : Ctx(Ctx), D(Ctx.diags), IR(IR) {}
+
+  void run() {
+    ir::SeccompIR &S = IR.seccomp;
+    for (const ast::Policy *P : Ctx.chain)
+      if (P->seccomp)
+        S.present = true;
+    if (!S.present)
+      return;
+    resolveSettings();
+    const std::vector<std::string> Before = {};
+    for (unsigned Depth = 0; Depth < Ctx.chain.size(); ++Depth) {
+      const ast::Policy *P = Ctx.chain[Depth];
+      if (!P->seccomp)
+        continue;
+      for (const ast::Rule &R : P->seccomp->rules)
+        collect(R, P, Depth);
+    }
+    for (auto &[Name, List] : Uses)
+      decide(Name, List);
+    checkLauncherExec();
+  }
+
+private:
+  void resolveSettings() {
+    ir::SeccompIR &S = IR.seccomp;
+    bool HaveDefault = false, HaveArches = false, HaveUnknown = false;
+    // Walk most-derived first: the first setting found wins.
+    for (auto It = Ctx.chain.rbegin(); It != Ctx.chain.rend(); ++It) {
+      const ast::Policy *P = *It;
+      if (!P->seccomp)
+        continue;
+      const ast::Seccomp &Sc = *P->seccomp;
+      if (!HaveDefault && Sc.defaultAction) {
+        HaveDefault = true;
+        if (auto A = convertAction(Ctx, *Sc.defaultAction)) {
+          S.defaultAction = *A;
+          S.defaultRange = Sc.defaultAction->range;
+        }
+      }
+      if (!HaveUnknown && Sc.unknownAction) {
+        HaveUnknown = true;
+        if (auto A = convertAction(Ctx, *Sc.unknownAction))
+          S.unknownAction = *A;
+      }
+      if (!HaveArches && !Sc.arches.empty()) {
+        HaveArches = true;
+        resolveArches(Sc);
+      }
+    }
+    if (!HaveDefault) {
+      const ast::Policy *P = Ctx.chain.back();
+      SMRange R = P->seccomp ? P->seccomp->range : P->name.range;
+      D.error(R, "the seccomp section of policy '" + P->name.text +
+                     "' has no 'default' action (and no parent gives one)");
+    }
+    if (!HaveArches)
+      S.arches = {"x86_64", "aarch64"};
+    // on_unsupported: the policy-wide setting, then the section's own.
+    for (const ast::Policy *P : Ctx.chain) {
+      if (P->onUnsupported)
+        if (auto B = convertOnUnsupported(Ctx, *P->onUnsupported))
+          S.bestEffort = *B;
+      if (P->seccomp && P->seccomp->onUnsupported)
+        if (auto B = convertOnUnsupported(Ctx, *P->seccomp->onUnsupported))
+          S.bestEffort = *B;
+    }
+  }
+
+  void resolveArches(const ast::Seccomp &Sc) {
+    std::vector<std::string> Names;
+    for (const ArchInfo &A : allArches())
+      Names.push_back(A.name);
+    std::set<std::string> Listed;
+    for (const ast::Name &N : Sc.arches) {
+      const ArchInfo *A = findArch(N.text);
+      if (!A) {
+        D.error(N.range, "unknown architecture '" + N.text + "'");
+        D.suggest(N.range, N.text, Names);
+        continue;
+      }
+      if (!Listed.insert(N.text).second) {
+        D.warning("redundant-rule", N.range, "architecture '" + N.text + "' listed twice");
+        continue;
+      }
+      IR.seccomp.arches.push_back(N.text);
+    }
+    for (const std::string &N : IR.seccomp.arches) {
+      const ArchInfo *A = findArch(N);
+      if (A && !Listed.count(A->native)) {
+        const ast::Name *Tok = nullptr;
+        for (const ast::Name &X : Sc.arches)
+          if (X.text == N)
+            Tok = &X;
+        D.error(Tok->range, "architecture '" + N + "' runs inside a " + A->native +
+                                " process; list '" + A->native + "' too");
+      }
+    }
+  }
+
+  // ---- rules -------------------------------------------------------------
+
+  Action denyAction() const {
+    Action Def = IR.seccomp.defaultAction;
+    return Def.kind == ActionKind::Allow || Def.kind == ActionKind::Log
+               ? Action{ActionKind::Errno, 1 /*EPERM*/}
+               : Def;
+  }
+
+  void collect(const ast::Rule &R, const ast::Policy *P, unsigned Depth) {
+    Action A = R.allow ? Action{ActionKind::Allow, 0} : denyAction();
+    if (R.action) {
+      auto Conv = convertAction(Ctx, *R.action);
+      if (!Conv)
+        return;
+      A = *Conv;
+      if (R.allow && A.kind != ActionKind::Allow && A.kind != ActionKind::Log) {
+        D.error(R.action->range, "'allow' rules take no deny action; write 'deny ... with " +
+                                     R.action->name.text + "'");
+        return;
+      }
+      if (!R.allow && A.kind == ActionKind::Allow) {
+        D.error(R.action->range, "'deny ... with allow' allows; write 'allow' instead");
+        return;
+      }
+    }
+    CondRef C;
+    if (R.cond) {
+      C = convertCond(*R.cond);
+      if (!C)
+        return;
+    }
+    for (const ast::SyscallRef &Ref : R.syscalls) {
+      if (Ref.isGroup) {
+        const std::vector<std::string> *Members = expandGroup(Ref.name, Ref.range);
+        if (!Members)
+          continue;
+        for (const std::string &M : *Members)
+          Uses[M].push_back({&R, P, Depth * 2, R.allow, A, C, Ref.range, Ref.name});
+        continue;
+      }
+      if (!checkSyscallName(Ref.name, Ref.range))
+        continue;
+      Uses[Ref.name].push_back({&R, P, Depth * 2 + 1, R.allow, A, C, Ref.range, ""});
+    }
+  }
+
+  bool checkSyscallName(const std::string &Name, SMRange R) {
+    const auto &All = allSyscallNames();
+    if (!std::binary_search(All.begin(), All.end(), Name)) {
+      D.error(R, "unknown syscall '" + Name + "'");
+      D.suggest(R, Name, targetedNames());
+      return false;
+    }
+    for (const std::string &AN : IR.seccomp.arches) {
+      const ArchInfo *A = findArch(AN);
+      if (A && !SyscallTable::get(*A).lookup(Name))
+        D.note(R, "syscall '" + Name + "' does not exist on " + AN +
+                      "; the rule does not apply there");
+    }
+    return true;
+  }
+
+  const std::vector<std::string> &targetedNames() {
+    if (Targeted.empty()) {
+      std::set<std::string> S;
+      for (const std::string &AN : IR.seccomp.arches)
+        if (const ArchInfo *A = findArch(AN))
+          for (const std::string &N : SyscallTable::get(*A).names())
+            S.insert(N);
+      Targeted.assign(S.begin(), S.end());
+    }
+    return Targeted;
+  }
+
+  // Members of @Name, transitively, each syscall once (sorted).
+  const std::vector<std::string> *expandGroup(const std::string &Name, SMRange R) {
+    if (auto It = Expanded.find(Name); It != Expanded.end())
+      return It->second ? &*It->second : nullptr;
+    const ast::Group *G = Ctx.prog.findGroup(Name);
+    if (!G) {
+      D.error(R, "unknown syscall group '@" + Name + "'");
+      D.suggest(R, Name, Ctx.prog.groupNames(), "@");
+      Expanded[Name] = std::nullopt;
+      return nullptr;
+    }
+    if (InProgress.count(Name)) {
+      D.error(R, "syscall group '@" + Name + "' includes itself");
+      return nullptr;
+    }
+    InProgress.insert(Name);
+    std::set<std::string> Out;
+    bool Ok = true;
+    for (const ast::SyscallRef &M : G->members) {
+      if (M.isGroup) {
+        const auto *Sub = expandGroup(M.name, M.range);
+        if (Sub)
+          Out.insert(Sub->begin(), Sub->end());
+        else
+          Ok = false;
+      } else if (std::binary_search(allSyscallNames().begin(), allSyscallNames().end(),
+                                    M.name)) {
+        Out.insert(M.name);
+      } else {
+        D.error(M.range, "unknown syscall '" + M.name + "' in group '@" + Name + "'");
+        D.suggest(M.range, M.name, allSyscallNames());
+        Ok = false;
+      }
+    }
+    InProgress.erase(Name);
+    if (!Ok) {
+      Expanded[Name] = std::nullopt;
+      return nullptr;
+    }
+    Expanded[Name] = std::vector<std::string>(Out.begin(), Out.end());
+    return &*Expanded[Name];
+  }
+
+  static ir::RuleOrigin origin(const RuleUse &U) {
+    return {U.rule->range, U.nameRange, U.group, U.policy->name.text};
+  }
+
+  void decide(const std::string &Name, std::vector<RuleUse> &List) {
+    std::map<unsigned, std::vector<const RuleUse *>> ByLevel;
+    for (const RuleUse &U : List)
+      ByLevel[U.level].push_back(&U);
+    ir::SyscallDecision Cur;
+    Cur.fallback = IR.seccomp.defaultAction;
+    Cur.fallbackIsDefault = true;
+    for (auto &[Level, Uses] : ByLevel) {
+      const RuleUse *Uncond = nullptr;
+      std::vector<ir::CondBranch> Deny, Allow;
+      for (const RuleUse *U : Uses) {
+        if (U->cond) {
+          (U->allow ? Allow : Deny).push_back({U->cond, U->allow, U->action, origin(*U)});
+          continue;
+        }
+        if (!Uncond) {
+          Uncond = U;
+          continue;
+        }
+        if (Uncond->action != U->action) {
+          D.error(U->nameRange, "syscall '" + Name + "' has conflicting actions: " +
+                                    Uncond->action.str() + " and " + U->action.str() +
+                                    (U->group.empty() ? "" : " (through @" + U->group + ")"));
+          D.note(Uncond->nameRange, "previous rule for '" + Name + "' is here" +
+                                        (Uncond->group.empty() ? ""
+                                                               : " (through @" + Uncond->group + ")"));
+        } else if (Level % 2 == 1 && U->group.empty()) {
+          D.warning("redundant-rule", U->nameRange,
+                    "rule for '" + Name + "' repeats an earlier rule");
+          D.note(Uncond->nameRange, "previous rule for '" + Name + "' is here");
+        }
+      }
+      std::vector<ir::CondBranch> Branches = Deny;
+      Branches.insert(Branches.end(), Allow.begin(), Allow.end());
+      if (Uncond) {
+        Cur = ir::SyscallDecision{Branches, Uncond->action, false, origin(*Uncond)};
+      } else if (!Allow.empty()) {
+        bool LowerAllows = Cur.fallback.kind == ActionKind::Allow;
+        ir::SyscallDecision Next{Branches, LowerAllows ? IR.seccomp.defaultAction : Cur.fallback,
+                                 LowerAllows ? true : Cur.fallbackIsDefault, Cur.origin};
+        if (Next.fallback.kind == ActionKind::Allow)
+          D.warning("inert-rule", Allow.front().origin.range,
+                    "conditional allow of '" + Name +
+                        "' has no effect: it is allowed anyway (default allow); "
+                        "use 'deny " + Name + " if ...' to restrict it");
+        Cur = std::move(Next);
+      } else {
+        Branches.insert(Branches.end(), Cur.branches.begin(), Cur.branches.end());
+        Cur.branches = std::move(Branches);
+      }
+    }
+    IR.seccomp.syscalls[Name] = std::move(Cur);
+  }
+
+  // The launcher's own last call is execve under the installed filter.
+  void checkLauncherExec() {
+    const ir::SeccompIR &S = IR.seccomp;
+    auto It = S.syscalls.find("execve");
+    bool Allowed = It == S.syscalls.end()
+                       ? S.defaultAction.kind == ActionKind::Allow
+                       : It->second.branches.empty() && It->second.fallback.kind == ActionKind::Allow;
+    if (Allowed)
+      return;
+    SMRange R = S.defaultRange;
+    if (It != S.syscalls.end()) {
+      if (!It->second.branches.empty())
+        R = It->second.branches.front().origin.nameRange;
+      else if (!It->second.fallbackIsDefault)
+        R = It->second.origin.nameRange;
+    }
+    D.error(R, "this policy blocks 'execve', which kavach-launch makes last to start the "
+               "command; allow execve unconditionally (and restrict what runs with "
+               "filesystem 'execute' grants)");
+  }
+
+  // ---- conditions ----------------------------------------------------------
+
+  std::optional<Operand> operand(const ast::Expr &E) {
+    switch (E.kind) {
+    case ast::Expr::Kind::Atom: {
+      Operand O;
+      O.range = E.range;
+      const ast::Atom &A = E.atom;
+      StringRef T = A.text;
+      if (A.kind == ast::Atom::Kind::Ident && T.startswith("arg") && T.size() > 3 &&
+          llvm::all_of(T.drop_front(3), isDigit)) {
+        unsigned Idx = 0;
+        if (T.drop_front(3).getAsInteger(10, Idx) || Idx > 5) {
+          D.error(E.range, "argument index " + T.drop_front(3) +
+                               " is out of range: syscalls have arg0 to arg5");
+          return std::nullopt;
+        }
+        O.isArg = true;
+        O.index = Idx;
+        return O;
+      }
+      auto V = convertConstant(Ctx, A);
+      if (!V)
+        return std::nullopt;
+      O.value = *V;
+      return O;
+    }
+    case ast::Expr::Kind::BitAnd:
+    case ast::Expr::Kind::BitOr: {
+      auto L = operand(*E.kids[0]), R = operand(*E.kids[1]);
+      if (!L || !R)
+        return std::nullopt;
+      bool And = E.kind == ast::Expr::Kind::BitAnd;
+      if (!L->isArg && !R->isArg) {
+        L->value = And ? (L->value & R->value) : (L->value | R->value);
+        L->range = E.range;
+        return L;
+      }
+      if (!And) {
+        D.error(E.range, "'|' combines constants only; it cannot apply to an argument");
+        return std::nullopt;
+      }
+      if (L->isArg && R->isArg) {
+        D.error(E.range, "cannot mask one argument with another");
+        return std::nullopt;
+      }
+      Operand Arg = L->isArg ? *L : *R;
+      Arg.mask &= (L->isArg ? R->value : L->value);
+      Arg.range = E.range;
+      return Arg;
+    }
+    default:
+      D.error(E.range, "expected a value (an argument or a constant), found a condition");
+      return std::nullopt;
+    }
+  }
+
+  static CondRef leaf(unsigned Idx, Cond::Op Op, uint64_t Mask, uint64_t Value) {
+    auto C = std::make_shared<Cond>();
+    C->kind = Cond::Kind::Cmp;
+    C->argIndex = uint8_t(Idx);
+    C->op = Op;
+    C->mask = Mask;
+    C->value = Value;
+    return C;
+  }
+  static CondRef combine(Cond::Kind K, std::vector<CondRef> Kids) {
+    if (Kids.size() == 1 && K != Cond::Kind::Not)
+      return Kids.front();
+    auto C = std::make_shared<Cond>();
+    C->kind = K;
+    C->children = std::move(Kids);
+    return C;
+  }
+
+  // `arg OP value` with OP possibly on a masked argument.
+  CondRef compare(const Operand &Arg, ast::Expr::CmpOp Op, uint64_t Value, SMRange R) {
+    using CO = ast::Expr::CmpOp;
+    if (Arg.mask != ~0ull) {
+      if (Op != CO::Eq && Op != CO::Ne) {
+        D.error(R, "a masked argument can only be compared with '==' or '!='");
+        return nullptr;
+      }
+      if (Value & ~Arg.mask)
+        D.warning("constant-condition", R,
+                  "comparison is always " + Twine(Op == CO::Eq ? "false" : "true") +
+                      ": the value has bits outside the mask");
+      CondRef L = leaf(Arg.index, Cond::Op::MaskedEq, Arg.mask, Value);
+      return Op == CO::Eq ? L : combine(Cond::Kind::Not, {L});
+    }
+    Cond::Op O = Op == CO::Eq ? Cond::Op::Eq : Op == CO::Ne ? Cond::Op::Ne
+               : Op == CO::Lt ? Cond::Op::Lt : Op == CO::Le ? Cond::Op::Le
+               : Op == CO::Gt ? Cond::Op::Gt : Cond::Op::Ge;
+    return leaf(Arg.index, O, ~0ull, Value);
+  }
+
+  CondRef convertCond(const ast::Expr &E) {
+    using K = ast::Expr::Kind;
+    switch (E.kind) {
+    case K::And:
+    case K::Or: {
+      CondRef L = convertCond(*E.kids[0]), R = convertCond(*E.kids[1]);
+      if (!L || !R)
+        return nullptr;
+      return combine(E.kind == K::And ? Cond::Kind::And : Cond::Kind::Or, {L, R});
+    }
+    case K::Not: {
+      CondRef C = convertCond(*E.kids[0]);
+      return C ? combine(Cond::Kind::Not, {C}) : nullptr;
+    }
+    case K::Cmp: {
+      auto L = operand(*E.kids[0]), R = operand(*E.kids[1]);
+      if (!L || !R)
+        return nullptr;
+      if (L->isArg == R->isArg) {
+        D.error(E.range, L->isArg ? "compare an argument with a constant, not with another argument"
+                                  : "condition compares two constants; it is always the same");
+        return nullptr;
+      }
+      ast::Expr::CmpOp Op = E.op;
+      if (!L->isArg) { // constant OP arg  →  arg OP' constant
+        using CO = ast::Expr::CmpOp;
+        Op = Op == CO::Lt ? CO::Gt : Op == CO::Gt ? CO::Lt : Op == CO::Le ? CO::Ge
+           : Op == CO::Ge ? CO::Le : Op;
+        std::swap(L, R);
+      }
+      return compare(*L, Op, R->value, E.range);
+    }
+    case K::In: {
+      auto L = operand(*E.kids[0]);
+      if (!L)
+        return nullptr;
+      if (!L->isArg) {
+        D.error(E.kids[0]->range, "the left side of 'in' must be an argument");
+        return nullptr;
+      }
+      std::vector<CondRef> Alts;
+      for (size_t I = 1; I < E.kids.size(); ++I) {
+        auto V = operand(*E.kids[I]);
+        if (!V)
+          return nullptr;
+        if (V->isArg) {
+          D.error(E.kids[I]->range, "the set after 'in' holds constants only");
+          return nullptr;
+        }
+        CondRef C = compare(*L, ast::Expr::CmpOp::Eq, V->value, E.range);
+        if (!C)
+          return nullptr;
+        Alts.push_back(C);
+      }
+      return combine(Cond::Kind::Or, Alts);
+    }
+    default: {
+      // A bare value: `arg3 & MAP_ANONYMOUS` means (arg3 & MAP_ANONYMOUS) != 0.
+      auto V = operand(E);
+      if (!V)
+        return nullptr;
+      if (!V->isArg) {
+        D.error(E.range, "condition is a constant; compare an argument (arg0..arg5)");
+        return nullptr;
+      }
+      return compare(*V, ast::Expr::CmpOp::Ne, 0, E.range);
+    }
+    }
+  }
+
+  SemaContext &Ctx;
+  DiagnosticEngine &D;
+  ir::PolicyIR &IR;
+  std::map<std::string, std::vector<RuleUse>> Uses;
+  std::map<std::string, std::optional<std::vector<std::string>>> Expanded;
+  std::set<std::string> InProgress;
+  std::vector<std::string> Targeted;
+};
+
+} // namespace
+
+void analyzeSeccomp(SemaContext &Ctx, ir::PolicyIR &IR) { SeccompPass(Ctx, IR).run(); }
+
+} // namespace kavach::sema

@@ -1,0 +1,32 @@
+// State shared by the Sema passes of one policy (internal to compiler/Sema).
+#pragma once
+
+#include "compiler/Sema/PolicyIR.h"
+#include "compiler/Sema/Program.h"
+
+#include <optional>
+#include <vector>
+
+namespace kavach::sema {
+
+struct SemaContext {
+  Program &prog;
+  DiagnosticEngine &diags;
+  const ast::Policy &main;
+  // The extends chain, root ancestor first, `main` last.
+  std::vector<const ast::Policy *> chain;
+
+  bool fromStdlib(const ast::Policy *P) const { return prog.isStdlibPolicy(P); }
+};
+
+// Each pass fills its part of the IR and reports through ctx.diags.
+void analyzeSeccomp(SemaContext &Ctx, ir::PolicyIR &IR);
+void analyzeSections(SemaContext &Ctx, ir::PolicyIR &IR);
+
+// Shared helpers.
+std::optional<seccomp::Action> convertAction(SemaContext &Ctx, const ast::Action &A);
+std::optional<uint64_t> convertConstant(SemaContext &Ctx, const ast::Atom &A);
+// Resolves `on_unsupported fail|best_effort;` → true for best_effort.
+std::optional<bool> convertOnUnsupported(SemaContext &Ctx, const ast::OnUnsupported &O);
+
+} // namespace kavach::sema
