@@ -108,7 +108,12 @@ void Program::loadPrelude() {
 bool Program::loadMain(StringRef Path) {
   unsigned Before = Diags.errorCount();
   loadPrelude();
-  Main = loadFile(Path.str(), SMRange(), /*Std=*/false);
+  // A stdlib policy compiled directly still means std.* by its bare names.
+  SmallString<256> Real, StdReal;
+  bool InStdlib = !sys::fs::real_path(Path, Real) && !Opts.stdlibDir.empty() &&
+                  !sys::fs::real_path(Opts.stdlibDir, StdReal) &&
+                  sys::path::parent_path(Real) == StringRef(StdReal);
+  Main = loadFile(Path.str(), SMRange(), InStdlib);
   return Main && Diags.errorCount() == Before;
 }
 

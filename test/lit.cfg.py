@@ -1,0 +1,61 @@
+# lit configuration for kavach: tool behaviour (test/kavachc), real-kernel
+# enforcement (test/kavach-launch) and the stdlib (test/stdlib).
+import ctypes
+import os
+import platform
+
+import lit.formats
+
+config.name = "kavach"
+config.test_format = lit.formats.ShTest(execute_external=True)
+config.suffixes = [".kv", ".test"]
+config.excludes = ["Inputs", "probes", "unit", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kavach_obj_root, "test")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.kavach_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.environment["LC_ALL"] = "C"
+config.environment.pop("TMPDIR", None)
+
+def tool(name):
+    return os.path.join(config.kavach_tools_dir, name)
+
+config.substitutions.append(("%kavachc", tool("kavachc")))
+config.substitutions.append(("%kavach-launch", tool("kavach-launch")))
+config.substitutions.append(("%probe", tool("kavach-probe")))
+config.substitutions.append(("%stdlib", config.kavach_stdlib_dir))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+# FileCheck, not, count and split-file come from llvm_tools_dir, first on PATH.
+
+# ---- Features the kernel tests need; a missing one marks them unsupported
+# (lit prints the reason as UNSUPPORTED with the REQUIRES line).
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+if platform.machine() == "x86_64":
+    config.available_features.add("x86_64")
+    # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
+    abi = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    if abi >= 1:
+        config.available_features.add("landlock")
+        for v in range(1, abi + 1):
+            config.available_features.add("landlock-abi-%d" % v)
+    if os.path.exists("/proc/sys/kernel/seccomp/actions_avail"):
+        config.available_features.add("seccomp")
+if os.geteuid() == 0:
+    config.available_features.add("root")
+
+# i386 syscalls through `int 0x80` exist only where the kernel has IA32
+# emulation; elsewhere they fault even without a filter, so a test that
+# expects the filter to kill them proves nothing there.
+import signal
+import subprocess
+probe = tool("kavach-probe")
+if os.path.exists(probe) and platform.machine() == "x86_64":
+    r = subprocess.run([probe, "int80"], capture_output=True)
+    if r.returncode == 0:
+        config.available_features.add("ia32-emulation")
+    else:
+        lit_config.note("IA32 emulation is off on this kernel (bare int 0x80 ends with status %d); "
+                        "i386 kernel tests are skipped, the filter's i386 handling is still tested "
+                        "with the BPF interpreter" % r.returncode)
