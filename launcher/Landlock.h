@@ -1,0 +1,61 @@
+// Step: Landlock. Planning (ABI probe, masks, path resolution, the ruleset
+// with all its rules) is separate from restricting, so --dry-run can show
+// the plan and the real run can apply it after NO_NEW_PRIVS.
+#pragma once
+
+#include "launcher/Die.h"
+#include "launcher/Feature.h"
+#include "runtime/LandlockAbi.h"
+#include "runtime/Policy.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kavach::launch {
+
+struct LandlockPathGrant {
+  std::string rule;    // the policy's spelling; empty for an interpreter grant
+  std::string path;    // resolved
+  std::string origin;  // for an interpreter grant: "ELF interpreter of '/usr/bin/x'"
+  uint64_t access = 0; // what is granted, after masking to this kernel and file type
+  bool exists = false;
+  bool isDir = false;
+  std::string skipped; // why no rule was added; empty when it was
+};
+
+struct LandlockNetGrant {
+  uint64_t port = 0;
+  uint64_t access = 0;
+  std::string skipped;
+};
+
+struct LandlockPlan {
+  FeatureStatus status = FeatureStatus::NotInPolicy;
+  int kernelAbi = 0; // 0: no Landlock (probeErrno says why)
+  int probeErrno = 0;
+  int neededAbi = 0; // for every right the policy handles
+  // What will be handled: the policy's masks minus what the kernel lacks.
+  uint64_t handledFs = 0;
+  uint64_t handledNet = 0;
+  uint64_t scoped = 0;
+  std::vector<LandlockPathGrant> paths;
+  std::vector<LandlockNetGrant> ports;
+  std::vector<std::string> degraded; // one line per feature not enforced
+  std::vector<Problem> refusals;
+  int rulesetFd = -1; // every rule already added; -1 when nothing to restrict
+};
+
+// Probes the kernel's Landlock ABI, masks the policy to it (refusing, or
+// with `bestEffort` degrading, when rights are missing), resolves ${VARS},
+// opens each path (skipping missing ones) and builds the ruleset. Touches
+// nothing about the current process; a dry run can simply report.
+LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort);
+
+// landlock_restrict_self on the planned ruleset. NO_NEW_PRIVS must be set.
+void restrictLandlock(LandlockPlan &plan);
+
+// "read_file,read_dir": the names of the rights of one kind in `mask`.
+std::string rightNames(runtime::landlock::Kind kind, uint64_t mask);
+
+} // namespace kavach::launch

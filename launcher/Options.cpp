@@ -1,0 +1,96 @@
+// Command-line parsing, by hand. There are four flags and one positional
+// argument, and the command after `--` must reach execve byte for byte, so
+// getopt's permutation, abbreviations (--dry matching --dry-run) and
+// POSIXLY_CORRECT differences are all things we do not want. The rules:
+// every word before `--` is either an exact flag or the single POLICY
+// path; `--` is mandatory and must be followed by at least the command
+// (only --dry-run may go without both).
+// A policy whose file name starts with '-' is spelled ./-name.
+#include "launcher/Options.h"
+
+#include "launcher/Die.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#ifndef KAVACH_VERSION
+#define KAVACH_VERSION "unknown"
+#endif
+
+namespace kavach::launch {
+
+namespace {
+
+constexpr const char *kUsage =
+    "usage: kavach-launch [--best-effort] [--dry-run] POLICY.bin -- CMD [ARGS...]";
+constexpr const char *kUsageDryRun = "       kavach-launch --dry-run [--best-effort] POLICY.bin";
+
+constexpr const char *kHelp =
+    "Applies a compiled kavach policy (Landlock rules and a seccomp filter) to\n"
+    "itself, then executes CMD in place (no fork).\n"
+    "\n"
+    "options:\n"
+    "  --best-effort  run with degraded enforcement when the kernel lacks a\n"
+    "                 Landlock right or seccomp, instead of refusing\n"
+    "  --dry-run      print what would be enforced on this kernel; run nothing\n"
+    "  --help         print this help\n"
+    "  --version      print the version\n"
+    "\n"
+    "exit status: 125 refused or failed before exec, 126 CMD cannot be\n"
+    "executed, 127 CMD not found; otherwise the status of CMD.\n";
+
+[[noreturn]] void usageError(std::string what) {
+  Problem problem;
+  problem.what = std::move(what);
+  problem.hint = kUsage;
+  dieWith(problem);
+}
+
+} // namespace
+
+Options parseOptions(int argc, char **argv) {
+  Options options;
+  int i = 1;
+  for (; i < argc; ++i) {
+    const char *arg = argv[i];
+    if (std::strcmp(arg, "--") == 0)
+      break;
+    if (std::strcmp(arg, "--help") == 0) {
+      std::printf("%s\n%s\n\n%s", kUsage, kUsageDryRun, kHelp);
+      std::exit(0);
+    }
+    if (std::strcmp(arg, "--version") == 0) {
+      std::printf("kavach-launch %s\n", KAVACH_VERSION);
+      std::exit(0);
+    }
+    if (std::strcmp(arg, "--best-effort") == 0) {
+      options.bestEffort = true;
+      continue;
+    }
+    if (std::strcmp(arg, "--dry-run") == 0) {
+      options.dryRun = true;
+      continue;
+    }
+    if (arg[0] == '-' && arg[1] != '\0')
+      usageError(strFormat("unknown option '%s'", arg));
+    if (options.policyPath)
+      usageError(strFormat("unexpected argument '%s' (is '--' missing before the command?)", arg));
+    options.policyPath = arg;
+  }
+  if (!options.policyPath)
+    usageError("no policy file given");
+  // A dry run may omit the command: it then reports on the policy and the
+  // kernel only.
+  if (i == argc && options.dryRun)
+    return options;
+  if (i == argc)
+    usageError("missing '--' before the command");
+  if (i + 1 == argc)
+    usageError("no command given after '--'");
+  options.command = argv + i + 1; // argv[argc] is NULL, so this is NULL-terminated
+  return options;
+}
+
+} // namespace kavach::launch

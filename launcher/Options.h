@@ -1,0 +1,18 @@
+// The command line of kavach-launch.
+#pragma once
+
+namespace kavach::launch {
+
+struct Options {
+  bool bestEffort = false; // --best-effort: degrade instead of refusing
+  bool dryRun = false;     // --dry-run: report, run nothing
+  const char *policyPath = nullptr;
+  char **command = nullptr; // NULL-terminated, into main's argv; NULL only for a dry run
+};
+
+// Parses `kavach-launch [--best-effort] [--dry-run] [--help] [--version]
+// POLICY.bin -- CMD [ARGS...]` (with --dry-run, `-- CMD` may be left out).
+// --help and --version print and exit 0; any usage error dies with 125.
+Options parseOptions(int argc, char **argv);
+
+} // namespace kavach::launch
