@@ -6,9 +6,18 @@
 //   section payloads, each starting on an 8-byte boundary, padding zeroed
 //   SHA-256 digest (32 bytes) of every byte before it
 //
-// All integers are little-endian. Readers reject anything they do not fully
-// understand: unknown section types, a newer format version, a length or
-// offset that points outside the file, overlapping sections, trailing bytes.
+// All integers are little-endian. There is exactly one encoding of a given
+// Policy: sections appear in the table and in the file in the order Meta,
+// Seccomp (ascending auditArch), Landlock; each payload starts where the
+// previous one ended, rounded up to 8; SectionEntry::size is the exact payload
+// size (the alignment padding after it is not part of the section). Readers
+// reject anything they do not fully understand: unknown section types or
+// flags, a newer format version, a length or offset that points outside the
+// file, overlapping sections, gaps, nonzero padding or reserved fields.
+//
+// The structs below document the layout and give its sizes; the reader and
+// writer encode field by field (explicit little-endian), never by memcpy of
+// a struct.
 #pragma once
 
 #include <cstdint>
@@ -18,57 +27,99 @@ namespace kavach::runtime {
 inline constexpr char kMagic[8] = {'K', 'A', 'V', 'A', 'C', 'H', 'P', 'B'};
 inline constexpr uint32_t kFormatVersion = 1;
 inline constexpr uint32_t kDigestSize = 32;
+inline constexpr uint32_t kSectionAlign = 8;
 // Upper bound on a policy.bin the launcher will read: a filter is at most
 // 4096 instructions per arch, so real files are far below this.
 inline constexpr uint64_t kMaxFileSize = 16u << 20;
 inline constexpr uint32_t kMaxSections = 64;
-inline constexpr uint32_t kMaxBpfInsns = 4096; // BPF_MAXINSNS
-inline constexpr uint32_t kMaxPathLen = 4096;  // PATH_MAX
-inline constexpr uint32_t kMaxRules = 65536;
+inline constexpr uint32_t kMaxBpfInsns = 4096;      // BPF_MAXINSNS
+inline constexpr uint32_t kMaxPathLen = 4096;       // PATH_MAX
+inline constexpr uint32_t kMaxRules = 65536;        // per kind (path, net)
+inline constexpr uint32_t kMaxMetaStringLen = 4096; // policy name, compiler version
+inline constexpr uint64_t kMaxPort = 65535;
+
+// Rounds a file offset up to the next section boundary. Only for values
+// already known to be at most kMaxFileSize (it would wrap near UINT64_MAX).
+constexpr uint64_t alignToSection(uint64_t v) {
+  return (v + kSectionAlign - 1) & ~uint64_t(kSectionAlign - 1);
+}
 
 struct FileHeader {
   char magic[8];
   uint32_t version;
-  uint32_t headerSize;   // sizeof(FileHeader); lets a reader skip later fields
-  uint32_t sectionCount;
+  uint32_t headerSize;   // sizeof(FileHeader); exactly 32 in v1
+  uint32_t sectionCount; // 1..kMaxSections
   uint32_t flags;        // must be 0 in v1
   uint64_t fileSize;     // whole file, digest included
 };
 static_assert(sizeof(FileHeader) == 32);
 
 enum class SectionType : uint32_t {
-  Meta = 1,     // u32 nameLen, name, u32 versionLen, version (no padding inside)
-  Seccomp = 2,  // u32 auditArch, u32 flags(bit0 bestEffort), u32 insnCount, u32 0, insns
-  Landlock = 3, // see LandlockHeader
+  Meta = 1,     // MetaHeader, name, compilerVersion
+  Seccomp = 2,  // SeccompHeader, insnCount × 8-byte struct sock_filter
+  Landlock = 3, // LandlockHeader, path rules, net rules
 };
 
 struct SectionEntry {
-  uint32_t type;
-  uint32_t flags; // must be 0 in v1
-  uint64_t offset;
-  uint64_t size;
+  uint32_t type;   // SectionType
+  uint32_t flags;  // must be 0 in v1
+  uint64_t offset; // from the start of the file; a multiple of 8
+  uint64_t size;   // exact payload size, padding excluded
 };
 static_assert(sizeof(SectionEntry) == 24);
 
+// Exactly one per file.
+inline constexpr uint32_t kMetaSeccompBestEffort = 1u << 0;
+struct MetaHeader {
+  uint32_t flags;              // kMetaSeccompBestEffort; other bits must be 0
+  uint32_t nameLen;            // <= kMaxMetaStringLen, no NUL in the bytes
+  uint32_t compilerVersionLen; // <= kMaxMetaStringLen, no NUL in the bytes
+  uint32_t reserved;           // 0
+};
+static_assert(sizeof(MetaHeader) == 16);
+// Followed by nameLen bytes of name, then compilerVersionLen bytes of
+// compiler version (no terminator, no padding in between); section size is
+// exactly 16 + nameLen + compilerVersionLen.
+
+// At most one per auditArch. The policy-wide "seccomp best effort" bit lives
+// in MetaHeader::flags (it must survive a policy with no Seccomp section).
 struct SeccompHeader {
-  uint32_t auditArch;
-  uint32_t flags; // bit 0: best effort
-  uint32_t insnCount;
-  uint32_t reserved;
+  uint32_t auditArch; // AUDIT_ARCH_*, nonzero
+  uint32_t flags;     // must be 0 in v1
+  uint32_t insnCount; // 1..kMaxBpfInsns
+  uint32_t reserved;  // 0
 };
 static_assert(sizeof(SeccompHeader) == 16);
+// Followed by insnCount × { u16 code; u8 jt; u8 jf; u32 k }; section size is
+// exactly 16 + 8 × insnCount. The program must pass checkSeccompProgram.
 
+// At most one per file; present iff LandlockPolicy::present.
+inline constexpr uint32_t kLandlockBestEffort = 1u << 0;
 struct LandlockHeader {
-  uint32_t flags; // bit 0: best effort
-  uint32_t pathRuleCount;
-  uint32_t netRuleCount;
-  uint32_t reserved;
-  uint64_t handledFs;
-  uint64_t handledNet;
-  uint64_t scoped;
+  uint32_t flags;         // kLandlockBestEffort; other bits must be 0
+  uint32_t pathRuleCount; // <= kMaxRules
+  uint32_t netRuleCount;  // <= kMaxRules
+  uint32_t reserved;      // 0
+  uint64_t handledFs;     // only rights LandlockAbi.h knows
+  uint64_t handledNet;    // only rights LandlockAbi.h knows
+  uint64_t scoped;        // only scopes LandlockAbi.h knows
 };
 static_assert(sizeof(LandlockHeader) == 40);
-// Followed by pathRuleCount × { u64 access; u32 pathLen; u32 0; path bytes,
-// zero-padded to 8 }, then netRuleCount × { u64 access; u64 port }.
+
+// pathRuleCount of these, each followed by pathLen path bytes zero-padded to
+// a multiple of 8 (so every rule starts 8-aligned).
+struct LandlockPathRuleHeader {
+  uint64_t access;   // nonzero, a subset of handledFs
+  uint32_t pathLen;  // 1..kMaxPathLen, no NUL in the bytes
+  uint32_t reserved; // 0
+};
+static_assert(sizeof(LandlockPathRuleHeader) == 16);
+
+// Then netRuleCount of these; nothing may follow the last one.
+struct LandlockNetRuleEntry {
+  uint64_t access; // nonzero, a subset of handledNet
+  uint64_t port;   // <= kMaxPort
+};
+static_assert(sizeof(LandlockNetRuleEntry) == 16);
 
 } // namespace kavach::runtime

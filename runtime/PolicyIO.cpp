@@ -1,1 +1,240 @@
-// Implemented by the runtime work (policy.bin reader/writer).
+// policy.bin writer, file loading and error descriptions; the reader proper
+// is in PolicyReader.cpp.
+//
+// The writer produces the one canonical encoding of a Policy: header, section
+// table, Meta, Seccomp sections by ascending audit arch, Landlock if present,
+// each payload 8-aligned with zero padding, then the SHA-256 of all of that.
+// It does not validate (it has no error channel): the caller is meant to run
+// readPolicy on the result, so a Policy the reader would refuse is caught by
+// the compiler rather than by a launcher.
+//
+// readPolicyFile loads the whole file into memory (it is small and bounded by
+// kMaxFileSize) and hands it to readPolicy, so the checks run on one stable
+// snapshot rather than on a file someone may be rewriting.
+#include "runtime/PolicyIO.h"
+
+#include "runtime/PolicyFormat.h"
+#include "runtime/Sha256.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kavach::runtime {
+
+namespace {
+
+constexpr uint64_t kHeaderSize = sizeof(FileHeader);
+constexpr uint64_t kEntrySize = sizeof(SectionEntry);
+
+void put16(std::vector<uint8_t> &out, uint16_t v) {
+  out.push_back(uint8_t(v));
+  out.push_back(uint8_t(v >> 8));
+}
+void put32(std::vector<uint8_t> &out, uint32_t v) {
+  put16(out, uint16_t(v));
+  put16(out, uint16_t(v >> 16));
+}
+void put64(std::vector<uint8_t> &out, uint64_t v) {
+  put32(out, uint32_t(v));
+  put32(out, uint32_t(v >> 32));
+}
+void putBytes(std::vector<uint8_t> &out, const std::string &s) {
+  out.insert(out.end(), s.begin(), s.end());
+}
+void padToAlign(std::vector<uint8_t> &out) { out.resize(alignToSection(out.size()), 0); }
+
+std::vector<uint8_t> encodeMeta(const Policy &p) {
+  std::vector<uint8_t> out;
+  put32(out, p.seccompBestEffort ? kMetaSeccompBestEffort : 0);
+  put32(out, uint32_t(p.name.size()));
+  put32(out, uint32_t(p.compilerVersion.size()));
+  put32(out, 0);
+  putBytes(out, p.name);
+  putBytes(out, p.compilerVersion);
+  return out;
+}
+
+std::vector<uint8_t> encodeSeccomp(const SeccompProgram &prog) {
+  std::vector<uint8_t> out;
+  put32(out, prog.auditArch);
+  put32(out, 0);
+  put32(out, uint32_t(prog.insns.size()));
+  put32(out, 0);
+  for (const BpfInsn &insn : prog.insns) {
+    put16(out, insn.code);
+    out.push_back(insn.jt);
+    out.push_back(insn.jf);
+    put32(out, insn.k);
+  }
+  return out;
+}
+
+std::vector<uint8_t> encodeLandlock(const LandlockPolicy &ll) {
+  std::vector<uint8_t> out;
+  put32(out, ll.bestEffort ? kLandlockBestEffort : 0);
+  put32(out, uint32_t(ll.pathRules.size()));
+  put32(out, uint32_t(ll.netRules.size()));
+  put32(out, 0);
+  put64(out, ll.handledFs);
+  put64(out, ll.handledNet);
+  put64(out, ll.scoped);
+  for (const LandlockPathRule &r : ll.pathRules) {
+    put64(out, r.access);
+    put32(out, uint32_t(r.path.size()));
+    put32(out, 0);
+    putBytes(out, r.path);
+    padToAlign(out); // the header is 40 bytes, so out.size() is rule-relative
+  }
+  for (const LandlockNetRule &r : ll.netRules) {
+    put64(out, r.access);
+    put64(out, r.port);
+  }
+  return out;
+}
+
+// Closes a file descriptor on every return path, keeping errno intact for
+// callers that report it.
+struct FdCloser {
+  int fd;
+  ~FdCloser() {
+    int saved = errno;
+    if (fd >= 0)
+      close(fd);
+    errno = saved;
+  }
+};
+
+} // namespace
+
+const char *describe(ReadError e) {
+  switch (e) {
+  case ReadError::None:
+    return "no error";
+  case ReadError::TooSmall:
+    return "file too small to be a policy.bin";
+  case ReadError::TooLarge:
+    return "file too large to be a policy.bin";
+  case ReadError::BadMagic:
+    return "not a policy.bin (bad magic)";
+  case ReadError::UnsupportedVersion:
+    return "unsupported policy.bin format version";
+  case ReadError::BadHeader:
+    return "malformed policy.bin header";
+  case ReadError::SizeMismatch:
+    return "file size does not match the header (truncated or extended)";
+  case ReadError::BadDigest:
+    return "digest mismatch: file is corrupted";
+  case ReadError::BadSectionTable:
+    return "malformed section table";
+  case ReadError::SectionOutOfBounds:
+    return "section out of bounds";
+  case ReadError::SectionsOverlap:
+    return "sections overlap";
+  case ReadError::UnknownSection:
+    return "unknown section type";
+  case ReadError::DuplicateSection:
+    return "duplicate section";
+  case ReadError::BadMeta:
+    return "malformed meta section";
+  case ReadError::BadSeccomp:
+    return "malformed seccomp section";
+  case ReadError::BadLandlock:
+    return "malformed landlock section";
+  case ReadError::Io:
+    return "cannot read policy file";
+  }
+  return "unknown error";
+}
+
+ReadError readPolicyFile(const char *path, Policy &out, std::string *detail) {
+  auto fail = [&](ReadError e, std::string msg) {
+    if (detail)
+      *detail = std::move(msg);
+    return e;
+  };
+  if (!path)
+    return fail(ReadError::Io, "no policy file given");
+  // O_NONBLOCK: opening a FIFO must not hang before fstat can refuse it.
+  int fd;
+  do
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  while (fd < 0 && errno == EINTR);
+  if (fd < 0)
+    return fail(ReadError::Io, std::string("cannot open ") + path + ": " + strerror(errno));
+  FdCloser closer{fd};
+  struct stat st;
+  if (fstat(fd, &st) != 0)
+    return fail(ReadError::Io, std::string("cannot stat ") + path + ": " + strerror(errno));
+  if (!S_ISREG(st.st_mode))
+    return fail(ReadError::Io, std::string(path) + " is not a regular file");
+  if (uint64_t(st.st_size) > kMaxFileSize)
+    return fail(ReadError::TooLarge, std::string(path) + " is " + std::to_string(st.st_size) +
+                                         " bytes; the limit is " + std::to_string(kMaxFileSize));
+  // One spare byte tells a file that grew since fstat from one that did not.
+  std::vector<uint8_t> buf(size_t(st.st_size) + 1);
+  size_t got = 0;
+  while (got < buf.size()) {
+    ssize_t n = read(fd, buf.data() + got, buf.size() - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return fail(ReadError::Io, std::string("cannot read ") + path + ": " + strerror(errno));
+    if (n == 0)
+      break;
+    got += size_t(n);
+  }
+  if (got != uint64_t(st.st_size))
+    return fail(ReadError::Io, std::string(path) + " changed size while being read");
+  return readPolicy(buf.data(), got, out, detail);
+}
+
+std::vector<uint8_t> writePolicy(const Policy &p) {
+  std::vector<std::pair<SectionType, std::vector<uint8_t>>> sections;
+  sections.emplace_back(SectionType::Meta, encodeMeta(p));
+  std::vector<const SeccompProgram *> progs;
+  for (const SeccompProgram &prog : p.seccomp)
+    progs.push_back(&prog);
+  std::stable_sort(
+      progs.begin(), progs.end(),
+      [](const SeccompProgram *a, const SeccompProgram *b) { return a->auditArch < b->auditArch; });
+  for (const SeccompProgram *prog : progs)
+    sections.emplace_back(SectionType::Seccomp, encodeSeccomp(*prog));
+  if (p.landlock.present)
+    sections.emplace_back(SectionType::Landlock, encodeLandlock(p.landlock));
+
+  uint64_t offset = kHeaderSize + kEntrySize * sections.size();
+  uint64_t fileSize = offset;
+  for (const auto &s : sections)
+    fileSize = alignToSection(fileSize + s.second.size());
+  fileSize += kDigestSize;
+
+  std::vector<uint8_t> out;
+  out.reserve(fileSize);
+  for (char c : kMagic) // a loop, not insert(): GCC 12 misreports insert after reserve
+    out.push_back(uint8_t(c));
+  put32(out, kFormatVersion);
+  put32(out, uint32_t(kHeaderSize));
+  put32(out, uint32_t(sections.size()));
+  put32(out, 0);
+  put64(out, fileSize);
+  for (const auto &s : sections) {
+    put32(out, uint32_t(s.first));
+    put32(out, 0);
+    put64(out, offset);
+    put64(out, s.second.size());
+    offset = alignToSection(offset + s.second.size());
+  }
+  for (const auto &s : sections) {
+    out.insert(out.end(), s.second.begin(), s.second.end());
+    padToAlign(out);
+  }
+  Sha256Digest digest = sha256(out.data(), out.size());
+  out.insert(out.end(), digest.begin(), digest.end());
+  return out;
+}
+
+} // namespace kavach::runtime

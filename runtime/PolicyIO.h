@@ -33,16 +33,24 @@ enum class ReadError {
 // A stable, human-readable description, e.g. "digest mismatch: file is corrupted".
 const char *describe(ReadError e);
 
-// Parses and validates a whole policy.bin image. On error returns the kind and
-// (if `detail` is set) a sentence saying exactly what was wrong; `out` is
-// then unspecified and must not be used.
-ReadError readPolicy(const uint8_t *data, size_t size, Policy &out,
-                     std::string *detail = nullptr);
+// Parses and validates a whole policy.bin image (every rule is listed in
+// docs/policy-bin.md). On error returns the kind and (if `detail` is set) a
+// sentence saying exactly what was wrong; `out` is then left untouched.
+// Accepted files are canonical: writePolicy(out) gives back the same bytes.
+// Seccomp programs come back sorted by auditArch; an absent Landlock section
+// gives a default LandlockPolicy.
+ReadError readPolicy(const uint8_t *data, size_t size, Policy &out, std::string *detail = nullptr);
 
-// Reads the file (bounded by kMaxFileSize) and calls readPolicy.
+// Reads the file (regular files only, bounded by kMaxFileSize) and calls
+// readPolicy. Failures to open/stat/read are ReadError::Io with strerror and
+// the path in `detail`.
 ReadError readPolicyFile(const char *path, Policy &out, std::string *detail = nullptr);
 
-// Deterministic: the same Policy always gives the same bytes.
+// Deterministic: the same Policy always gives the same bytes (seccomp
+// programs sorted by auditArch, Landlock written iff landlock.present). It
+// does not validate: a Policy that breaks a limit or rule gives a file
+// readPolicy rejects, so callers (kavachc) should read the result back
+// before writing it out.
 std::vector<uint8_t> writePolicy(const Policy &p);
 
 } // namespace kavach::runtime
