@@ -92,6 +92,15 @@ int runCompile(Session &S) {
     if (Out.empty())
       return S.finish(usage("no output file; pass -o POLICY.bin"));
     Bytes = runtime::writePolicy(C->policy);
+    // The launcher will read these bytes with the same reader: a file it
+    // would refuse must not be written at all.
+    runtime::Policy Back;
+    std::string Why;
+    if (runtime::readPolicy(Bytes.data(), Bytes.size(), Back, &Why) != runtime::ReadError::None ||
+        !(Back == C->policy)) {
+      S.Diags->fatal("internal error: the generated policy.bin does not read back: " + Why);
+      return S.finish(1);
+    }
   } else {
     const runtime::SeccompProgram *Prog = programFor(*C, *S.Arch);
     if (!Prog)
