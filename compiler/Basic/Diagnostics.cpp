@@ -47,7 +47,7 @@ void DiagnosticEngine::error(SMRange R, const Twine &Msg, ArrayRef<SMFixIt> FixI
 
 void DiagnosticEngine::warning(StringRef Flag, SMRange R, const Twine &Msg,
                                ArrayRef<SMFixIt> FixIts) {
-  LastSuppressed = Opts.disabled.count(Flag) > 0;
+  LastSuppressed = Opts.disabled.count(Flag) > 0 || (Suppress && Suppress(Flag, R));
   if (LastSuppressed)
     return;
   if (Opts.warningsAsErrors && !Opts.notAsErrors.count(Flag)) {
@@ -57,6 +57,20 @@ void DiagnosticEngine::warning(StringRef Flag, SMRange R, const Twine &Msg,
   }
   ++Warnings;
   emit(SourceMgr::DK_Warning, Flag, R, Msg, FixIts);
+}
+
+void DiagnosticEngine::defaultErrorWarning(StringRef Flag, SMRange R, const Twine &Msg,
+                                           ArrayRef<SMFixIt> FixIts) {
+  LastSuppressed = Opts.disabled.count(Flag) > 0 || (Suppress && Suppress(Flag, R));
+  if (LastSuppressed)
+    return;
+  if (Opts.notAsErrors.count(Flag)) {
+    ++Warnings;
+    emit(SourceMgr::DK_Warning, Flag, R, Msg, FixIts);
+    return;
+  }
+  ++Errors;
+  emit(SourceMgr::DK_Error, Flag, R, Msg, FixIts);
 }
 
 void DiagnosticEngine::note(SMRange R, const Twine &Msg, ArrayRef<SMFixIt> FixIts) {

@@ -17,6 +17,7 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ public:
              llvm::ArrayRef<llvm::SMFixIt> FixIts = {});
   void warning(llvm::StringRef Flag, llvm::SMRange R, const llvm::Twine &Msg,
                llvm::ArrayRef<llvm::SMFixIt> FixIts = {});
+  // A warning whose flag makes it an error by default (like clang's
+  // DefaultError warnings): -Wno-<flag> silences it, -Wno-error=<flag>
+  // turns it back into a warning. Lint rules of severity `error` use it.
+  void defaultErrorWarning(llvm::StringRef Flag, llvm::SMRange R, const llvm::Twine &Msg,
+                           llvm::ArrayRef<llvm::SMFixIt> FixIts = {});
   void note(llvm::SMRange R, const llvm::Twine &Msg,
             llvm::ArrayRef<llvm::SMFixIt> FixIts = {});
   // An error with no source location: "kavachc: error: …".
@@ -62,6 +68,12 @@ public:
   std::string suggest(llvm::SMRange R, llvm::StringRef Typo,
                       llvm::ArrayRef<std::string> Candidates,
                       llvm::StringRef Prefix = "");
+
+  // A hook consulted before every flagged diagnostic (warnings and
+  // default-error warnings); returning true drops it, with its notes. The
+  // lint's in-file suppressions (`// kavach-lint: allow <id> -- reason`) use it.
+  using Suppressor = std::function<bool(llvm::StringRef Flag, llvm::SMRange R)>;
+  void setSuppressor(Suppressor S) { Suppress = std::move(S); }
 
   unsigned errorCount() const { return Errors; }
   unsigned warningCount() const { return Warnings; }
@@ -81,6 +93,7 @@ private:
   unsigned Errors = 0, Warnings = 0;
   bool LastSuppressed = false;
   std::vector<DiagRecord> Records;
+  Suppressor Suppress;
 };
 
 // Closest candidate by edit distance, "" if none is close enough.

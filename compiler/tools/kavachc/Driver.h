@@ -60,5 +60,7 @@ const runtime::SeccompProgram *programFor(const emit::CompiledPolicy &C,
 // Modes.
 bool simulateRequested();
 int runCompile(Session &S);
+bool lintRequested(); // LintMode.cpp: --lint
+int runLint(Session &S);
 
 } // namespace kavach::driver

@@ -24,5 +24,7 @@ int main(int argc, char **argv) {
   if (driver::Inputs.empty())
     return driver::usage("no input file; usage: kavachc POLICY.kv -o POLICY.bin");
   // Mode dispatch: one line per mode.
+  if (driver::lintRequested())
+    return driver::runLint(S);
   return driver::runCompile(S);
 }
