@@ -15,6 +15,18 @@
 //     lower levels decided.
 // deny-conditions are tried before allow-conditions of the same level.
 // Two unconditional rules with different actions in one level are an error.
+//
+// Checks after the decisions are made:
+//   - shadowed rules (-Wshadowed-rule): a rule every one of whose syscalls is
+//     decided by another rule of the same policy that takes precedence (an
+//     explicit unconditional name over a @group; an unconditional rule over
+//     a condition with the same action at its level);
+//   - multiplexers: an argument rule on a syscall that an arch also reaches
+//     through a multiplexer whose arguments seccomp cannot read (i386
+//     `socketcall` for the socket calls, `ipc` for SysV IPC) is an error for
+//     that arch unless the multiplexer is denied;
+//   - argument widths (-Warg-width): a constant wider than 32 bits compared
+//     with an argument when a 32-bit arch (i386, arm) is targeted.
 #include "compiler/Sema/Arches.h"
 #include "compiler/Sema/Constants.h"
 #include "compiler/Sema/SemaContext.h"
@@ -43,6 +55,7 @@ struct RuleUse {
   CondRef cond;
   SMRange nameRange;
   std::string group;
+  std::string name; // the syscall
 };
 
 struct Operand {
@@ -76,6 +89,8 @@ public:
     for (auto &[Name, List] : Uses)
       decide(Name, List);
     checkLauncherExec();
+    checkShadowed();
+    checkMultiplexers();
   }
 
 private:
@@ -193,12 +208,12 @@ private:
         if (!Members)
           continue;
         for (const std::string &M : *Members)
-          Uses[M].push_back({&R, P, Depth * 2, R.allow, A, C, Ref.range, Ref.name});
+          Uses[M].push_back({&R, P, Depth * 2, R.allow, A, C, Ref.range, Ref.name, M});
         continue;
       }
       if (!checkSyscallName(Ref.name, Ref.range))
         continue;
-      Uses[Ref.name].push_back({&R, P, Depth * 2 + 1, R.allow, A, C, Ref.range, ""});
+      Uses[Ref.name].push_back({&R, P, Depth * 2 + 1, R.allow, A, C, Ref.range, "", Ref.name});
     }
   }
 
@@ -209,12 +224,21 @@ private:
       D.suggest(R, Name, targetedNames());
       return false;
     }
+    std::vector<std::string> Missing;
     for (const std::string &AN : IR.seccomp.arches) {
       const ArchInfo *A = findArch(AN);
       if (A && !SyscallTable::get(*A).lookup(Name))
-        D.note(R, "syscall '" + Name + "' does not exist on " + AN +
-                      "; the rule does not apply there");
+        Missing.push_back(AN);
     }
+    if (!Missing.empty() && Missing.size() == IR.seccomp.arches.size()) {
+      D.warning("inert-rule", R,
+                "syscall '" + Name + "' exists on none of the targeted architectures (" +
+                    join(Missing, ", ") + "); the rule has no effect");
+      return true;
+    }
+    for (const std::string &AN : Missing)
+      D.note(R, "syscall '" + Name + "' does not exist on " + AN +
+                    "; the rule does not apply there");
     return true;
   }
 
@@ -352,6 +376,102 @@ private:
                "filesystem 'execute' grants)");
   }
 
+  // ---- checks over all rules ---------------------------------------------
+
+  // A use is shadowed when another rule of the same policy decides its
+  // syscall regardless of it (see the comment at the top of the file).
+  const RuleUse *shadowedBy(const RuleUse &U) const {
+    for (const RuleUse &O : Uses.at(U.name))
+      if (&O != &U && O.policy == U.policy && !O.cond &&
+          (O.level > U.level || (U.cond && O.level == U.level && O.action == U.action)))
+        return &O;
+    return nullptr;
+  }
+
+  void checkShadowed() {
+    std::map<const ast::Rule *, std::vector<const RuleUse *>> ByRule;
+    std::vector<const ast::Rule *> Order;
+    for (auto &[Name, List] : Uses)
+      for (const RuleUse &U : List) {
+        if (!ByRule.count(U.rule))
+          Order.push_back(U.rule);
+        ByRule[U.rule].push_back(&U);
+      }
+    std::sort(Order.begin(), Order.end(), [](const ast::Rule *A, const ast::Rule *B) {
+      return A->range.Start.getPointer() < B->range.Start.getPointer();
+    });
+    for (const ast::Rule *R : Order) {
+      const RuleUse *First = nullptr;
+      bool All = true;
+      for (const RuleUse *U : ByRule[R]) {
+        const RuleUse *By = shadowedBy(*U);
+        if (!By) {
+          All = false;
+          break;
+        }
+        if (!First)
+          First = By;
+      }
+      if (!All || !First)
+        continue;
+      D.warning("shadowed-rule", R->range,
+                "rule has no effect: every syscall it names is decided by another rule of "
+                "policy '" + ByRule[R].front()->policy->name.text + "'");
+      D.note(First->nameRange, "for example '" + ByRule[R].front()->name +
+                                   "' is decided by this rule");
+    }
+  }
+
+  // Calls an arch may reach through a multiplexer seccomp cannot look into.
+  static StringRef multiplexerOf(StringRef Name) {
+    static const char *const kSocketcall[] = {
+        "socket",   "bind",        "connect",     "listen",   "accept",  "getsockname",
+        "getpeername", "socketpair", "send",      "recv",     "sendto",  "recvfrom",
+        "shutdown", "setsockopt",  "getsockopt",  "sendmsg",  "recvmsg", "accept4",
+        "recvmmsg", "sendmmsg"};
+    static const char *const kIpc[] = {"semop",  "semget", "semctl", "semtimedop",
+                                       "msgsnd", "msgrcv", "msgget", "msgctl",
+                                       "shmat",  "shmdt",  "shmget", "shmctl"};
+    for (const char *N : kSocketcall)
+      if (Name == N)
+        return "socketcall";
+    for (const char *N : kIpc)
+      if (Name == N)
+        return "ipc";
+    return "";
+  }
+
+  bool denied(StringRef Name) const {
+    const ir::SeccompIR &S = IR.seccomp;
+    auto It = S.syscalls.find(Name.str());
+    if (It == S.syscalls.end())
+      return S.defaultAction.kind != ActionKind::Allow && S.defaultAction.kind != ActionKind::Log;
+    for (const ir::CondBranch &B : It->second.branches)
+      if (B.action.kind == ActionKind::Allow || B.action.kind == ActionKind::Log)
+        return false;
+    return It->second.fallback.kind != ActionKind::Allow &&
+           It->second.fallback.kind != ActionKind::Log;
+  }
+
+  void checkMultiplexers() {
+    for (const std::string &AN : IR.seccomp.arches) {
+      const ArchInfo *A = findArch(AN);
+      if (!A)
+        continue;
+      for (auto &[Name, Dn] : IR.seccomp.syscalls) {
+        StringRef Mux = multiplexerOf(Name);
+        if (Mux.empty() || Dn.branches.empty() || !SyscallTable::get(*A).lookup(Mux) ||
+            denied(Mux))
+          continue;
+        SMRange R = Dn.branches.front().origin.nameRange;
+        D.error(R, "argument rule on '" + Name + "' cannot be enforced on " + AN +
+                       ": programs there may call it through '" + Mux +
+                       "', whose arguments seccomp cannot read; deny '" + Mux +
+                       "' or remove " + AN + " from 'arch'");
+      }
+    }
+  }
+
   // ---- conditions ----------------------------------------------------------
 
   std::optional<Operand> operand(const ast::Expr &E) {
@@ -428,8 +548,26 @@ private:
   }
 
   // `arg OP value` with OP possibly on a masked argument.
+  // The targeted arches whose syscall arguments are 32 bits wide.
+  std::vector<std::string> narrowArches() const {
+    std::vector<std::string> Out;
+    for (const std::string &AN : IR.seccomp.arches)
+      if (const ArchInfo *A = findArch(AN); A && !A->is64Bit && AN != "x32")
+        Out.push_back(AN);
+    return Out;
+  }
+
   CondRef compare(const Operand &Arg, ast::Expr::CmpOp Op, uint64_t Value, SMRange R) {
     using CO = ast::Expr::CmpOp;
+    if (Value > 0xffffffffull) {
+      std::vector<std::string> Narrow = narrowArches();
+      if (!Narrow.empty())
+        D.warning("arg-width", R,
+                  "constant 0x" + utohexstr(Value) + " does not fit in 32 bits: on " +
+                      join(Narrow, " and ") +
+                      ", where syscall arguments are 32 bits wide, this comparison has the "
+                      "same result for every argument");
+    }
     if (Arg.mask != ~0ull) {
       if (Op != CO::Eq && Op != CO::Ne) {
         D.error(R, "a masked argument can only be compared with '==' or '!='");
