@@ -68,8 +68,9 @@ stmt : word (','? word)* ';' ;
 word : IDENT | STRING | INT | '=' | '>=' | 'allow' | 'deny' | 'default' | 'unknown' | 'arch'
      | 'with' | 'if' | 'in' | 'on' | 'on_unsupported' | 'expect' | 'test' | 'group' ;
 
-// test { expect openat(AT_FDCWD, 0, O_RDONLY) -> allow on x86_64; }
-expectStmt : 'expect' call=IDENT '(' (atom (',' atom)*)? ')' '->' action ('on' arch=IDENT)? ';' ;
+// test { expect openat(AT_FDCWD, 0, O_RDONLY) -> allow on x86_64; expect score(process) >= 70; }
+expectStmt : 'expect' call=IDENT '(' (atom (',' atom)*)? ')'
+             ( '->' action ('on' arch=IDENT)? | cmp=('>=' | '>' | '<=' | '<' | '==') bound=INT ) ';' ;
 
 GROUPREF : '@' NAME ;
 IDENT : NAME ;
@@ -78,6 +79,7 @@ fragment NAME : [a-zA-Z_] [a-zA-Z0-9_]* ('-' [a-zA-Z0-9_]+)* ;
 INT : ('0x' [0-9a-fA-F_]+ | [0-9] [0-9_]*) [a-zA-Z]* ;
 STRING : '"' (~["\\\r\n] | '\\' .)* '"' ;
 
-LINE_COMMENT : '//' ~[\r\n]* -> skip ;
-BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// Comments stay in the token stream (hidden from the parser) for kavachc --fmt.
+LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
 WS : [ \t\r\n]+ -> skip ;

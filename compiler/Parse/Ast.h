@@ -94,11 +94,16 @@ struct Section {
   llvm::SMRange range;
 };
 
+// `expect openat(...) -> allow [on ARCH];`, or a bound on a call's value
+// such as `expect score(process) >= 70;` (then `action` is empty and
+// `cmp`/`bound` hold the comparison).
 struct Expect {
   Name syscall;
   std::vector<Atom> args;
   Action action;
   std::optional<Name> arch;
+  std::optional<Name> cmp; // ">=", ">", "<=", "<", "=="
+  Atom bound;
   llvm::SMRange range;
 };
 

@@ -368,7 +368,12 @@ private:
           X.syscall = name(E->call);
           for (auto *A : E->atom())
             X.args.push_back(atom(A));
-          X.action = action(E->action());
+          if (E->action())
+            X.action = action(E->action());
+          if (E->cmp) {
+            X.cmp = name(E->cmp);
+            X.bound = atom(E->INT(), nullptr);
+          }
           if (E->arch)
             X.arch = name(E->arch);
           P.expects.push_back(std::move(X));

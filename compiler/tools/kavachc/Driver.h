@@ -62,5 +62,7 @@ bool simulateRequested();
 int runCompile(Session &S);
 bool lintRequested(); // LintMode.cpp: --lint
 int runLint(Session &S);
+bool testRequested(); // TestMode.cpp: --test
+int runTest(Session &S);
 
 } // namespace kavach::driver

@@ -26,5 +26,7 @@ int main(int argc, char **argv) {
   // Mode dispatch: one line per mode.
   if (driver::lintRequested())
     return driver::runLint(S);
+  if (driver::testRequested())
+    return driver::runTest(S);
   return driver::runCompile(S);
 }
