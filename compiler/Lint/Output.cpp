@@ -80,7 +80,7 @@ json::Value toSarif(ArrayRef<DiagRecord> Records, ArrayRef<std::string> Files,
   auto AddRule = [&](StringRef Id, StringRef Level, StringRef Summary, StringRef Help) {
     Ids.push_back(Id.str());
     Rules.push_back(json::Object{
-        {"id", Id},
+        {"id", Id.str()},
         {"shortDescription", json::Object{{"text", Summary}}},
         {"fullDescription", json::Object{{"text", Help}}},
         {"help", json::Object{{"text", Help}}},
@@ -127,7 +127,7 @@ json::Value toSarif(ArrayRef<DiagRecord> Records, ArrayRef<std::string> Files,
 
   json::Object Driver{{"name", "kavachc"},
                       {"version", Version},
-                      {"informationUri", HelpBase},
+                      {"informationUri", HelpBase.str()},
                       {"rules", std::move(Rules)}};
   json::Object Run{{"tool", json::Object{{"driver", std::move(Driver)}}},
                    {"artifacts", std::move(Artifacts)},

@@ -42,12 +42,12 @@ void Suppressions::scan(unsigned Buffer) {
   Text.split(Lines, '\n');
   for (unsigned I = 0; I < Lines.size(); ++I) {
     StringRef Line = Lines[I];
-    size_t M = Line.find(kMarker);
-    if (M == StringRef::npos)
-      continue;
+    // The comment must start with the marker: `// kavach-lint: ...`.
     StringRef Code = codePart(Line);
-    if (Code.size() > M) // the marker is not inside a // comment
+    StringRef Comment = Line.drop_front(Code.size()).ltrim('/').ltrim();
+    if (Code.size() == Line.size() || !Comment.startswith(kMarker))
       continue;
+    size_t M = Comment.data() - Line.data();
     Entry E;
     E.buffer = Buffer;
     E.range = SMRange(SMLoc::getFromPointer(Line.data() + M),
