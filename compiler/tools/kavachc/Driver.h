@@ -64,5 +64,7 @@ bool lintRequested(); // LintMode.cpp: --lint
 int runLint(Session &S);
 bool testRequested(); // TestMode.cpp: --test
 int runTest(Session &S);
+bool fmtRequested(); // FmtMode.cpp: --fmt [-i], --fmt-check
+int runFmt(Session &S);
 
 } // namespace kavach::driver

@@ -28,5 +28,7 @@ int main(int argc, char **argv) {
     return driver::runLint(S);
   if (driver::testRequested())
     return driver::runTest(S);
+  if (driver::fmtRequested())
+    return driver::runFmt(S);
   return driver::runCompile(S);
 }
