@@ -44,7 +44,7 @@ using namespace kavach::launch;
 
 int main(int argc, char **argv) {
   Options options = parseOptions(argc, argv);
-  runtime::Policy policy = loadPolicy(options.policyPath);
+  runtime::Policy policy = loadPolicy(options.policyPath, options.signerKeyPath);
   Command command = resolveCommand(options.command);
 
   LandlockPlan landlock =

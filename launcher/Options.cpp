@@ -1,4 +1,4 @@
-// Command-line parsing, by hand. There are four flags and one positional
+// Command-line parsing, by hand. There are five flags and one positional
 // argument, and the command after `--` must reach execve byte for byte, so
 // getopt's permutation, abbreviations (--dry matching --dry-run) and
 // POSIXLY_CORRECT differences are all things we do not want. The rules:
@@ -24,7 +24,8 @@ namespace kavach::launch {
 namespace {
 
 constexpr const char *kUsage =
-    "usage: kavach-launch [--best-effort] [--dry-run] POLICY.bin -- CMD [ARGS...]";
+    "usage: kavach-launch [--best-effort] [--dry-run] [--require-signature PUBKEY] POLICY.bin -- "
+    "CMD [ARGS...]";
 constexpr const char *kUsageDryRun = "       kavach-launch --dry-run [--best-effort] POLICY.bin";
 
 constexpr const char *kHelp =
@@ -35,6 +36,9 @@ constexpr const char *kHelp =
     "  --best-effort  run with degraded enforcement when the kernel lacks a\n"
     "                 Landlock right or seccomp, instead of refusing\n"
     "  --dry-run      print what would be enforced on this kernel; run nothing\n"
+    "  --require-signature PUBKEY\n"
+    "                 refuse POLICY.bin unless it is signed by the Ed25519 key\n"
+    "                 in the file PUBKEY (kavachc --gen-key, --sign-key)\n"
     "  --help         print this help\n"
     "  --version      print the version\n"
     "\n"
@@ -71,6 +75,13 @@ Options parseOptions(int argc, char **argv) {
     }
     if (std::strcmp(arg, "--dry-run") == 0) {
       options.dryRun = true;
+      continue;
+    }
+    if (std::strcmp(arg, "--require-signature") == 0) {
+      if (i + 1 == argc || options.signerKeyPath)
+        usageError(i + 1 == argc ? "--require-signature needs a public key file"
+                                 : "--require-signature given twice");
+      options.signerKeyPath = argv[++i];
       continue;
     }
     if (arg[0] == '-' && arg[1] != '\0')

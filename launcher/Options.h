@@ -7,6 +7,7 @@ struct Options {
   bool bestEffort = false; // --best-effort: degrade instead of refusing
   bool dryRun = false;     // --dry-run: report, run nothing
   const char *policyPath = nullptr;
+  const char *signerKeyPath = nullptr; // --require-signature PUBKEYFILE
   char **command = nullptr; // NULL-terminated, into main's argv; NULL only for a dry run
 };
 

@@ -12,10 +12,14 @@
 
 namespace kavach::launch {
 
-runtime::Policy loadPolicy(const char *path) {
+runtime::Policy loadPolicy(const char *path, const char *signerKeyPath) {
   runtime::Policy policy;
   std::string detail;
-  runtime::ReadError error = runtime::readPolicyFile(path, policy, &detail);
+  runtime::PublicKey signer;
+  if (signerKeyPath && !runtime::readPublicKeyFile(signerKeyPath, signer, &detail))
+    die(kExitSetup, 0, "--require-signature: %s", detail.c_str());
+  runtime::ReadError error =
+      runtime::readPolicyFile(path, policy, &detail, signerKeyPath ? &signer : nullptr);
   if (error == runtime::ReadError::None)
     return policy;
   // The reader's sentence is complete: for Io it already has the path and

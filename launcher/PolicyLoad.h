@@ -7,6 +7,8 @@ namespace kavach::launch {
 
 // Reads `path` with runtime::readPolicyFile, which checks every length,
 // offset and the digest. Any error dies with exit 125 before anything runs.
-runtime::Policy loadPolicy(const char *path);
+// With `signerKeyPath` (--require-signature), the file must also carry a
+// valid Ed25519 signature by the public key in that file.
+runtime::Policy loadPolicy(const char *path, const char *signerKeyPath = nullptr);
 
 } // namespace kavach::launch

@@ -146,11 +146,18 @@ const char *describe(ReadError e) {
     return "malformed landlock section";
   case ReadError::Io:
     return "cannot read policy file";
+  case ReadError::BadSignature:
+    return "bad signature: the file was altered after it was signed";
+  case ReadError::NotSigned:
+    return "the policy is not signed";
+  case ReadError::UntrustedSigner:
+    return "the policy is signed by a different key";
   }
   return "unknown error";
 }
 
-ReadError readPolicyFile(const char *path, Policy &out, std::string *detail) {
+ReadError readPolicyFile(const char *path, Policy &out, std::string *detail,
+                         const PublicKey *requiredSigner) {
   auto fail = [&](ReadError e, std::string msg) {
     if (detail)
       *detail = std::move(msg);
@@ -189,7 +196,7 @@ ReadError readPolicyFile(const char *path, Policy &out, std::string *detail) {
   }
   if (got != uint64_t(st.st_size))
     return fail(ReadError::Io, std::string(path) + " changed size while being read");
-  return readPolicy(buf.data(), got, out, detail);
+  return readPolicy(buf.data(), got, out, detail, requiredSigner);
 }
 
 std::vector<uint8_t> writePolicy(const Policy &p) {

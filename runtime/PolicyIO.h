@@ -2,6 +2,7 @@
 #pragma once
 
 #include "runtime/Policy.h"
+#include "runtime/Signature.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -28,6 +29,12 @@ enum class ReadError {
   BadSeccomp,
   BadLandlock,
   Io,
+  // Signatures (runtime/Signature.h): a malformed trailer or a signature
+  // that does not verify; no signature where one is required; a valid
+  // signature by a key other than the required one.
+  BadSignature,
+  NotSigned,
+  UntrustedSigner,
 };
 
 // A stable, human-readable description, e.g. "digest mismatch: file is corrupted".
@@ -39,12 +46,18 @@ const char *describe(ReadError e);
 // Accepted files are canonical: writePolicy(out) gives back the same bytes.
 // Seccomp programs come back sorted by auditArch; an absent Landlock section
 // gives a default LandlockPolicy.
-ReadError readPolicy(const uint8_t *data, size_t size, Policy &out, std::string *detail = nullptr);
+//
+// A signed file (an Ed25519 trailer after the digest) is accepted only if its
+// signature verifies, whoever signed it. With `requiredSigner`, the file must
+// be signed, and by that key (NotSigned, UntrustedSigner otherwise).
+ReadError readPolicy(const uint8_t *data, size_t size, Policy &out, std::string *detail = nullptr,
+                     const PublicKey *requiredSigner = nullptr);
 
 // Reads the file (regular files only, bounded by kMaxFileSize) and calls
 // readPolicy. Failures to open/stat/read are ReadError::Io with strerror and
 // the path in `detail`.
-ReadError readPolicyFile(const char *path, Policy &out, std::string *detail = nullptr);
+ReadError readPolicyFile(const char *path, Policy &out, std::string *detail = nullptr,
+                         const PublicKey *requiredSigner = nullptr);
 
 // Deterministic: the same Policy always gives the same bytes (seccomp
 // programs sorted by auditArch, Landlock written iff landlock.present). It

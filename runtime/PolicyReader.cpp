@@ -18,6 +18,7 @@
 #include "runtime/LandlockAbi.h"
 #include "runtime/PolicyFormat.h"
 #include "runtime/Sha256.h"
+#include "runtime/Signature.h"
 
 #include <algorithm>
 #include <cstdarg>
@@ -92,14 +93,15 @@ struct Entry {
 
 class Reader {
 public:
-  Reader(const uint8_t *data, size_t size, std::string *detail)
-      : data(data), size(size), detail(detail) {}
+  Reader(const uint8_t *data, size_t size, std::string *detail, const PublicKey *requiredSigner)
+      : data(data), size(size), detail(detail), requiredSigner(requiredSigner) {}
   ReadError run(Policy &out);
 
 private:
   __attribute__((format(printf, 3, 4))) ReadError fail(ReadError e, const char *fmt, ...);
   ReadError checkHeader();
   ReadError checkDigest();
+  ReadError checkSignature();
   ReadError readTable();
   ReadError checkTableSemantics();
   ReadError checkLayout();
@@ -111,6 +113,8 @@ private:
   const uint8_t *data;
   uint64_t size;
   std::string *detail;
+  const PublicKey *requiredSigner;
+  uint64_t imageSize = 0; // the unsigned part: size, or size minus the signature trailer
   uint32_t sectionCount = 0;
   uint64_t tableEnd = 0;  // first byte after the section table
   uint64_t digestOff = 0; // first byte of the digest = end of the payload area
@@ -156,11 +160,17 @@ ReadError Reader::checkHeader() {
   if (uint32_t flags = load32(data + 20); flags != 0)
     return fail(ReadError::BadHeader, "header flags are 0x%x; format version 1 defines none",
                 flags);
-  if (uint64_t fileSize = load64(data + 24); fileSize != size)
+  // A signed file is the unsigned one plus a signature trailer after the
+  // digest; fileSize counts the unsigned part only (runtime/Signature.h).
+  uint64_t fileSize = load64(data + 24);
+  bool trailer = size > fileSize && size - fileSize == kSignatureTrailerSize &&
+                 fileSize >= kHeaderSize + kDigestSize;
+  if (fileSize != size && !trailer)
     return fail(ReadError::SizeMismatch, "file is %llu bytes but its header says %llu (%s)",
                 ULL(size), ULL(fileSize), size < fileSize ? "truncated?" : "trailing data?");
+  imageSize = fileSize;
   sectionCount = load32(data + 16);
-  digestOff = size - kDigestSize;
+  digestOff = imageSize - kDigestSize;
   return ReadError::None;
 }
 
@@ -172,6 +182,22 @@ ReadError Reader::checkDigest() {
         ReadError::BadDigest,
         "SHA-256 of the first %llu bytes does not match the stored digest: the file is corrupted",
         ULL(digestOff));
+  return ReadError::None;
+}
+
+// After the digest, so that damage is reported as damage first.
+ReadError Reader::checkSignature() {
+  if (imageSize == size) {
+    if (requiredSigner)
+      return fail(ReadError::NotSigned, "the file is not signed, and a signature is required");
+    return ReadError::None;
+  }
+  bool untrusted = false;
+  std::string why;
+  if (!checkSignatureTrailer(data, imageSize, data + imageSize, size - imageSize, requiredSigner,
+                             untrusted, &why))
+    return fail(untrusted ? ReadError::UntrustedSigner : ReadError::BadSignature, "%s",
+                why.c_str());
   return ReadError::None;
 }
 
@@ -448,7 +474,7 @@ ReadError Reader::run(Policy &out) {
   if (!data && size != 0)
     return fail(ReadError::TooSmall, "no data");
   for (ReadError (Reader::*stage)() :
-       {&Reader::checkHeader, &Reader::checkDigest, &Reader::readTable,
+       {&Reader::checkHeader, &Reader::checkDigest, &Reader::checkSignature, &Reader::readTable,
         &Reader::checkTableSemantics, &Reader::checkLayout})
     if (ReadError e = (this->*stage)(); e != ReadError::None)
       return e;
@@ -466,8 +492,9 @@ ReadError Reader::run(Policy &out) {
 
 } // namespace
 
-ReadError readPolicy(const uint8_t *data, size_t size, Policy &out, std::string *detail) {
-  return Reader(data, size, detail).run(out);
+ReadError readPolicy(const uint8_t *data, size_t size, Policy &out, std::string *detail,
+                     const PublicKey *requiredSigner) {
+  return Reader(data, size, detail, requiredSigner).run(out);
 }
 
 } // namespace kavach::runtime

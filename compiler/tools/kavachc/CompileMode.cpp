@@ -122,6 +122,8 @@ int runCompile(Session &S) {
         Out = "-";
     }
   }
+  if (int Code = signIfRequested(Bytes, Emit == EmitKind::Bin)) // SignOption.cpp
+    return S.finish(Code);
   if (Error E = emit::writeAtomically(Out, Bytes)) {
     S.Diags->fatal(toString(std::move(E)));
     return S.finish(2);

@@ -60,6 +60,11 @@ const runtime::SeccompProgram *programFor(const emit::CompiledPolicy &C,
 // Modes.
 bool simulateRequested();
 int runCompile(Session &S);
+// SignOption.cpp: --gen-key PREFIX (a mode needing no input), and the
+// --sign-key step runCompile applies to the bytes it is about to write.
+bool genKeyRequested();
+int runGenKey();
+int signIfRequested(std::vector<uint8_t> &Bytes, bool IsPolicyBin);
 bool lintRequested(); // LintMode.cpp: --lint
 int runLint(Session &S);
 bool testRequested(); // TestMode.cpp: --test

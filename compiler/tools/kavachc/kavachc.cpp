@@ -21,6 +21,8 @@ int main(int argc, char **argv) {
   driver::Session S;
   if (int RC = driver::setUpSession(S, argv[0]))
     return RC;
+  if (driver::genKeyRequested())
+    return driver::runGenKey();
   if (driver::Inputs.empty())
     return driver::usage("no input file; usage: kavachc POLICY.kv -o POLICY.bin");
   // Mode dispatch: one line per mode.
