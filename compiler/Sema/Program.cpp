@@ -19,7 +19,8 @@ constexpr unsigned kMaxImportDepth = 16;
 Program::Program(DiagnosticEngine &Diags, LoadOptions Opts)
     : Diags(Diags), Opts(std::move(Opts)) {}
 
-const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool Std) {
+const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool Std,
+                                   std::unique_ptr<MemoryBuffer> Buf) {
   SmallString<256> Real;
   if (sys::fs::real_path(Path, Real))
     Real = Path;
@@ -29,7 +30,8 @@ const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool S
     Diags.error(From, "imports nested too deeply (more than " + Twine(kMaxImportDepth) + ")");
     return nullptr;
   }
-  auto BufOr = MemoryBuffer::getFile(Path, /*IsText=*/true);
+  ErrorOr<std::unique_ptr<MemoryBuffer>> BufOr =
+      Buf ? std::move(Buf) : MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!BufOr) {
     if (From.isValid())
       Diags.error(From, "cannot open '" + Path + "': " + BufOr.getError().message());
@@ -114,6 +116,14 @@ bool Program::loadMain(StringRef Path) {
                   !sys::fs::real_path(Opts.stdlibDir, StdReal) &&
                   sys::path::parent_path(Real) == StringRef(StdReal);
   Main = loadFile(Path.str(), SMRange(), InStdlib);
+  return Main && Diags.errorCount() == Before;
+}
+
+bool Program::loadMainBuffer(StringRef Name, StringRef Text) {
+  unsigned Before = Diags.errorCount();
+  loadPrelude();
+  Main = loadFile(Name.str(), SMRange(), /*Std=*/false,
+                  MemoryBuffer::getMemBufferCopy(Text, Name));
   return Main && Diags.errorCount() == Before;
 }
 

@@ -7,6 +7,8 @@
 #include "compiler/Basic/Diagnostics.h"
 #include "compiler/Parse/Ast.h"
 
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +28,9 @@ public:
 
   // Loads the main file; false on I/O or syntax errors (already reported).
   bool loadMain(llvm::StringRef Path);
+  // The same for text already in memory (fuzzers, tests): `Name` is what
+  // diagnostics print and what relative imports are resolved against.
+  bool loadMainBuffer(llvm::StringRef Name, llvm::StringRef Text);
 
   // The policy to compile: `Name` if given, else the only policy of the
   // main file. Reports and returns null when that is ambiguous or missing.
@@ -43,7 +48,9 @@ public:
   const LoadOptions &options() const { return Opts; }
 
 private:
-  const ast::File *loadFile(const std::string &Path, llvm::SMRange From, bool Stdlib);
+  // Reads `Path` unless `Buf` already holds its text.
+  const ast::File *loadFile(const std::string &Path, llvm::SMRange From, bool Stdlib,
+                            std::unique_ptr<llvm::MemoryBuffer> Buf = nullptr);
   void index(const ast::File &F, bool Stdlib);
   void loadPrelude();
 
