@@ -10,6 +10,7 @@
 
 #include "launcher/Die.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,6 +53,14 @@ constexpr const char *kHelp =
   dieWith(problem);
 }
 
+// --help and --version succeed only if the text was written (as coreutils
+// do): `kavach-launch --version >&-` is an error, not a silent 0.
+[[noreturn]] void exitAfterPrinting() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    die(kExitSetup, errno, "cannot write to stdout");
+  std::exit(0);
+}
+
 } // namespace
 
 Options parseOptions(int argc, char **argv) {
@@ -63,11 +72,11 @@ Options parseOptions(int argc, char **argv) {
       break;
     if (std::strcmp(arg, "--help") == 0) {
       std::printf("%s\n%s\n\n%s", kUsage, kUsageDryRun, kHelp);
-      std::exit(0);
+      exitAfterPrinting();
     }
     if (std::strcmp(arg, "--version") == 0) {
       std::printf("kavach-launch %s\n", KAVACH_VERSION);
-      std::exit(0);
+      exitAfterPrinting();
     }
     if (std::strcmp(arg, "--best-effort") == 0) {
       options.bestEffort = true;

@@ -10,6 +10,7 @@
 
 #include "launcher/Die.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -111,6 +112,10 @@ int printDryRun(const char *policyPath, const runtime::Policy &policy, const Com
     std::printf("result: would run; nothing was run (dry run)\n");
   else
     std::printf("result: would run '%s'; nothing was run (dry run)\n", command.path.c_str());
+  // A report nobody could read (stdout closed, disk full) must not look
+  // like a successful dry run.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    die(kExitSetup, errno, "cannot write the dry-run report to stdout");
   return refused ? kExitSetup : 0;
 }
 
