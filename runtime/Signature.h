@@ -10,8 +10,8 @@
 // The signature covers the whole unsigned image (header to digest, i.e. the
 // first FileHeader::fileSize bytes). Signing is therefore appending: the
 // header's fileSize and the digest do not change, and an unsigned file is
-// exactly what it was before signatures existed. docs/policy-bin.md has the
-// rules the reader applies; docs/hardening.md has the reasoning.
+// exactly what it was before signatures existed. docs/hardening.md has the
+// rules the reader applies and the reasoning.
 #pragma once
 
 #include <array>
