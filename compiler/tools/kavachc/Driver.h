@@ -71,5 +71,7 @@ bool testRequested(); // TestMode.cpp: --test
 int runTest(Session &S);
 bool fmtRequested(); // FmtMode.cpp: --fmt [-i], --fmt-check
 int runFmt(Session &S);
+bool diffRequested(); // DiffMode.cpp: --diff OLD NEW
+int runDiff(Session &S);
 
 } // namespace kavach::driver

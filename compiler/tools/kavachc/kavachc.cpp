@@ -32,5 +32,7 @@ int main(int argc, char **argv) {
     return driver::runTest(S);
   if (driver::fmtRequested())
     return driver::runFmt(S);
+  if (driver::diffRequested())
+    return driver::runDiff(S);
   return driver::runCompile(S);
 }
