@@ -56,11 +56,8 @@ private:
       D.error(S.range, "expected 'network none;' or a 'network { ... }' section");
       return;
     }
-    if (is(W, "require")) {
-      D.error(W.range, "'require score' needs backend scoring, which this kavachc does not "
-                       "have yet");
-      return;
-    }
+    if (is(W, "require"))
+      return; // compiler/Score/Require.cpp parses and checks it (kavachc compile and --score)
     D.error(W.range, "unknown policy statement '" + W.text + "'");
     std::vector<std::string> C = {"network", "require", "on_unsupported"};
     D.suggest(W.range, W.text, C);

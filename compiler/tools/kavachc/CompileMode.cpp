@@ -1,6 +1,7 @@
 // The default mode: compile one policy and write policy.bin, the raw filter
 // (--emit=bpf) or its disassembly (--emit=bpf-asm); --simulate runs the
 // compiled filter in the BPF interpreter.
+#include "BackendModes.h"
 #include "Driver.h"
 
 #include "compiler/Backend/Seccomp/Disassembler.h"
@@ -15,13 +16,19 @@ using namespace llvm;
 namespace kavach::driver {
 namespace {
 
-enum class EmitKind { Bin, Bpf, BpfAsm };
+enum class EmitKind { Bin, Bpf, BpfAsm, Oci, DockerSeccomp, K8sSeccomp };
 cl::opt<EmitKind> Emit("emit", cl::desc("What to write"), cl::init(EmitKind::Bin),
                        cl::values(clEnumValN(EmitKind::Bin, "bin", "policy.bin (default)"),
                                   clEnumValN(EmitKind::Bpf, "bpf",
                                              "raw struct sock_filter array for --arch"),
                                   clEnumValN(EmitKind::BpfAsm, "bpf-asm",
-                                             "disassembled filter for --arch")),
+                                             "disassembled filter for --arch"),
+                                  clEnumValN(EmitKind::Oci, "oci", "OCI runtime-spec config.json"),
+                                  clEnumValN(EmitKind::DockerSeccomp, "docker-seccomp",
+                                             "Docker/Podman seccomp profile"),
+                                  clEnumValN(EmitKind::K8sSeccomp, "k8s-seccomp",
+                                             "Kubernetes SeccompProfile (Security Profiles "
+                                             "Operator)")),
                        cl::cat(KavachcCategory));
 cl::list<std::string> Simulate("simulate",
                                cl::desc("Run the filter on a syscall, e.g. 'openat(AT_FDCWD, 0, 0)'"),
@@ -74,6 +81,12 @@ int runCompile(Session &S) {
   std::optional<ir::PolicyIR> IR = analyzeFile(S, Inputs.front(), RC, PolicyName);
   if (!IR)
     return S.finish(RC);
+  if (int Code = checkScoreRequirements(S, *IR)) // ScoreMode.cpp
+    return S.finish(Code);
+  if (Emit == EmitKind::Oci || Emit == EmitKind::DockerSeccomp || Emit == EmitKind::K8sSeccomp)
+    return S.finish(emitBackendFormat(S, *IR, Emit == EmitKind::Oci             ? "oci"
+                                              : Emit == EmitKind::DockerSeccomp ? "docker-seccomp"
+                                                                                : "k8s-seccomp"));
   Expected<emit::CompiledPolicy> C = emit::compilePolicy(*IR);
   if (!C) {
     S.Diags->fatal(toString(C.takeError()));

@@ -2,6 +2,7 @@
 // set up the session, dispatch to the mode asked for. Modes live in their own
 // files (CompileMode.cpp, ...). Exit codes: 0 ok, 1 policy errors, 2 usage
 // or I/O.
+#include "BackendModes.h"
 #include "Driver.h"
 
 #include "compiler/Basic/Version.h"
@@ -34,5 +35,9 @@ int main(int argc, char **argv) {
     return driver::runFmt(S);
   if (driver::diffRequested())
     return driver::runDiff(S);
+  if (driver::scoreRequested())
+    return driver::runScore(S);
+  if (driver::importDockerRequested())
+    return driver::runImportDocker(S);
   return driver::runCompile(S);
 }

@@ -1,0 +1,152 @@
+// --emit=oci | docker-seccomp | k8s-seccomp: the policy in the formats of
+// other runtimes (docs/oci.md, docs/kubernetes.md).
+//
+//  - oci: a runtime-spec v1.2.0 config.json (Backend/OCI/OciConfig.cpp). By
+//    default its entry point is the inner kavach-launch, which
+//    `kavach-launch --backend oci|gvisor --bundle-config config.json` puts at
+//    /.kavach with policy.bin; --oci-bare emits a config for any runtime with
+//    the command from --oci-arg (Landlock then is not enforced: a warning).
+//    The annotations carry the outer filter precompiled for --arch (crun's
+//    run.oci.seccomp_bpf_data), the policy's scores per backend and its
+//    requirements, for `--backend auto`.
+//  - docker-seccomp: the moby profile format (`docker|podman run
+//    --security-opt seccomp=FILE`); only the seccomp part — the filesystem,
+//    network and scope sections are not in it, and a warning says so.
+//  - k8s-seccomp: a Security Profiles Operator SeccompProfile resource
+//    (JSON, which kubectl reads as YAML).
+// A condition the libseccomp form cannot express is an error (exit 1, no
+// file written), and each documented degradation is a -Wbackend-degraded
+// warning.
+#include "BackendModes.h"
+
+#include "compiler/Backend/OCI/OciConfig.h"
+#include "compiler/Score/Score.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace kavach::driver {
+namespace {
+
+cl::opt<bool> OciBare("oci-bare", cl::desc("--emit=oci without the inner kavach-launch"),
+                      cl::cat(KavachcCategory));
+cl::list<std::string> OciArgs("oci-arg", cl::desc("--oci-bare: the container's command, one "
+                                                  "word per option"),
+                              cl::cat(KavachcCategory));
+
+std::string k8sName(StringRef Policy) {
+  std::string N;
+  for (char C : Policy.lower())
+    N += isalnum(static_cast<unsigned char>(C)) ? C : '-';
+  return "kavach-" + N;
+}
+
+int write(Session &S, const json::Value &V) {
+  std::string Text = formatv("{0:2}", V).str() + "\n";
+  std::string Out = Output.empty() ? "-" : std::string(Output);
+  if (Error E = emit::writeAtomically(Out, ArrayRef<uint8_t>(
+                                               reinterpret_cast<const uint8_t *>(Text.data()),
+                                               Text.size()))) {
+    S.Diags->fatal(toString(std::move(E)));
+    return 2;
+  }
+  return 0;
+}
+
+void warnLandlockMissing(Session &S, const ir::PolicyIR &IR, StringRef Format) {
+  if (IR.landlock.fsPresent || IR.landlock.netPresent || IR.landlock.scoped)
+    S.Diags->warning("backend-degraded", SMRange(),
+                     "a " + Format +
+                         " profile holds the seccomp part only: the filesystem, network and "
+                         "scope sections (Landlock) are not in it");
+}
+
+// The outer filter for crun: the policy plus the inner launcher's calls,
+// compiled by the same code generator as policy.bin.
+Expected<std::string> precompiledOuterFilter(Session &S, const ir::PolicyIR &IR) {
+  ir::PolicyIR Outer = IR;
+  if (!OciBare)
+    for (const std::string &N : oci::launcherSyscalls()) {
+      ir::SyscallDecision D;
+      D.fallback = {seccomp::ActionKind::Allow, 0};
+      Outer.seccomp.syscalls[N] = D;
+    }
+  Expected<emit::CompiledPolicy> C = emit::compilePolicy(Outer);
+  if (!C)
+    return C.takeError();
+  const runtime::SeccompProgram *P = programFor(*C, *S.Arch);
+  if (!P)
+    return std::string();
+  return oci::base64(reinterpret_cast<const uint8_t *>(P->insns.data()),
+                     P->insns.size() * sizeof(runtime::BpfInsn));
+}
+
+} // namespace
+
+int emitBackendFormat(Session &S, const ir::PolicyIR &IR, StringRef Kind) {
+  DiagnosticEngine &D = *S.Diags;
+  if (Kind == "oci") {
+    oci::ConfigOptions O;
+    O.innerLauncher = !OciBare;
+    if (!OciArgs.empty())
+      O.args.assign(OciArgs.begin(), OciArgs.end());
+    if (IR.seccomp.present) {
+      Expected<std::string> B = precompiledOuterFilter(S, IR);
+      if (!B) {
+        D.fatal(toString(B.takeError()));
+        return 1;
+      }
+      O.bpfBase64 = *B;
+    }
+    for (const score::BackendScore &B : score::scoreAll(IR))
+      O.annotations["org.kavach.score." + std::string(B.backend->name)] =
+          std::to_string(B.score);
+    std::string Req = requirementsText(S);
+    if (!Req.empty())
+      O.annotations["org.kavach.require"] = Req;
+    std::vector<std::string> Degraded;
+    Expected<json::Value> V = oci::buildConfig(IR, O, Degraded);
+    if (!V) {
+      D.fatal(toString(V.takeError()));
+      return 1;
+    }
+    for (const std::string &W : Degraded)
+      D.warning("backend-degraded", SMRange(), W);
+    return write(S, *V);
+  }
+  if (!IR.seccomp.present) {
+    D.fatal("policy '" + IR.name + "' has no seccomp section: a " + Kind +
+            " profile would restrict nothing");
+    return 1;
+  }
+  Expected<oci::Profile> P = oci::lowerProfile(IR.seccomp);
+  if (!P) {
+    D.fatal(toString(P.takeError()));
+    return 1;
+  }
+  for (const std::string &W : P->degraded)
+    D.warning("backend-degraded", SMRange(), W);
+  warnLandlockMissing(S, IR, Kind == "k8s-seccomp" ? "SeccompProfile" : "Docker seccomp");
+  json::Object Body = oci::profileToJson(*P);
+  if (Kind == "docker-seccomp")
+    return write(S, json::Value(std::move(Body)));
+  // k8s-seccomp: the operator's spec has no defaultErrnoRet; its default
+  // errno is EPERM.
+  if (P->defaultAction.kind == seccomp::ActionKind::Errno) {
+    Body.erase("defaultErrnoRet");
+    if (P->defaultAction.data != 1)
+      D.warning("backend-degraded", SMRange(),
+                "a SeccompProfile's default errno is EPERM; the policy's default " +
+                    P->defaultAction.str() + " becomes errno(1)");
+  }
+  json::Value R = json::Object{
+      {"apiVersion", "security-profiles-operator.x-k8s.io/v1beta1"},
+      {"kind", "SeccompProfile"},
+      {"metadata", json::Object{{"name", k8sName(IR.name)},
+                                {"annotations", json::Object{{"org.kavach.policy", IR.name}}}}},
+      {"spec", std::move(Body)}};
+  return write(S, R);
+}
+
+} // namespace kavach::driver
