@@ -130,7 +130,11 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   for (const auto &[K, V] : O.annotations)
     Annotations[K] = V;
 
-  return Value(Object{{"ociVersion", "1.2.0"},
+  // crun 1.8.1 (Debian 12) refuses ociVersion 1.2.0 ("unknown version
+  // specified") and runc/runsc take 1.0.2; nothing here needs more than
+  // 1.0.2 except defaultErrnoRet, which all three read regardless. The
+  // document validates against the v1.2.0 schema (tests).
+  return Value(Object{{"ociVersion", "1.0.2"},
                       {"process", std::move(Process)},
                       {"root", Object{{"path", "rootfs"}, {"readonly", true}}},
                       {"hostname", "kavach"},
