@@ -29,10 +29,19 @@ bool checkSeccompProgram(const std::vector<BpfInsn> &prog, std::string *why = nu
 struct BpfResult {
   uint32_t ret = 0;        // SECCOMP_RET_* | data
   uint32_t executed = 0;   // instructions executed, RET included
+  // Bit i set: the 32-bit word at offset 4*i of seccomp_data was loaded
+  // (bit 0 nr, bit 1 arch, bits 4.. the arguments). Lets tests check that a
+  // decision did not depend on the arguments.
+  uint16_t loadedWords = 0;
   bool ok = false;         // false: the program faulted (cannot happen on a checked program)
+  // Set when ok is false: what went wrong and where.
+  const char *fault = nullptr;
+  uint32_t faultPc = 0;
 };
 
-// Runs a program (checked or not; faults are reported, never UB).
+// Runs a program (checked or not; faults are reported, never UB). As in the
+// kernel, `div x` with X == 0 ends the program with return value 0
+// (SECCOMP_RET_KILL_THREAD); that is not a fault.
 BpfResult runBpf(const std::vector<BpfInsn> &prog, const SeccompData &d);
 
 } // namespace kavach::runtime

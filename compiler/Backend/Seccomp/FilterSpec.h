@@ -40,12 +40,14 @@ struct Cond {
   enum class Kind : uint8_t { Cmp, And, Or, Not };
   enum class Op : uint8_t { Eq, Ne, Lt, Le, Gt, Ge, MaskedEq };
   Kind kind = Kind::Cmp;
-  // Cmp: args[argIndex] OP value; for MaskedEq: (arg & mask) == value.
+  // Cmp: args[argIndex] OP value, unsigned; for MaskedEq: (arg & mask) ==
+  // value. `mask` is ignored by the other ops. argIndex must be 0..5.
   uint8_t argIndex = 0;
   Op op = Op::Eq;
   uint64_t mask = ~0ull;
   uint64_t value = 0;
-  // Compare only the low 32 bits (an `int` argument the kernel truncates).
+  // Compare only the low 32 bits (an `int` argument the kernel truncates):
+  // the argument, `value` and `mask` are all truncated to 32 bits first.
   bool width32 = false;
   std::vector<std::shared_ptr<const Cond>> children; // And/Or: 2+, Not: 1
 
@@ -77,7 +79,8 @@ struct ArchSpec {
   std::string name;        // "x86_64", "i386", "x32", "aarch64", ...
   uint32_t auditArch = 0;  // AUDIT_ARCH_* (x32 shares AUDIT_ARCH_X86_64)
   // Syscall-number bias of this ABI: x32 numbers carry 0x40000000 and
-  // entries' `nr` include it.
+  // entries' `nr` include it. The x32 ArchSpec is the one with auditArch
+  // AUDIT_ARCH_X86_64 and nrBase 0x40000000; every other ArchSpec has 0.
   uint32_t nrBase = 0;
   Action defaultAction;
   Action unknownAction;    // ENOSYS unless the policy says `unknown ...;`
@@ -88,8 +91,9 @@ struct ArchSpec {
 // The filter installed on one native arch.
 struct FilterSpec {
   uint32_t nativeAuditArch = 0;
-  // Arches handled by this filter, native first. For a native x86_64 filter
-  // without an "x32" ArchSpec, numbers with bit 0x40000000 are killed.
+  // Arches handled by this filter, native first. On AUDIT_ARCH_X86_64,
+  // numbers >= 0x40000000 (unsigned, so -1 included) belong to the x32
+  // ArchSpec; without one they get badArchAction.
   std::vector<ArchSpec> arches;
   // The action for every other arch (and the x32 bit when x32 is not listed).
   Action badArchAction{ActionKind::KillProcess, 0};
