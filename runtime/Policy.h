@@ -62,12 +62,91 @@ struct LandlockPolicy {
   bool operator==(const LandlockPolicy &) const = default;
 };
 
+// Namespaces the launcher creates (ProcessPolicy::namespaces bits).
+inline constexpr uint32_t kNsUser = 1u << 0;
+inline constexpr uint32_t kNsPid = 1u << 1;
+inline constexpr uint32_t kNsMount = 1u << 2;
+inline constexpr uint32_t kNsIpc = 1u << 3;
+inline constexpr uint32_t kNsUts = 1u << 4;
+inline constexpr uint32_t kNsNet = 1u << 5;
+inline constexpr uint32_t kNsCgroup = 1u << 6;
+inline constexpr uint32_t kNsAll = (1u << 7) - 1;
+
+// The parts of the process set-up a policy may let degrade
+// (`on_unsupported best_effort;` inside that section): ProcessPolicy::bestEffort bits.
+inline constexpr uint32_t kProcNamespaces = 1u << 0;
+inline constexpr uint32_t kProcCapabilities = 1u << 1;
+inline constexpr uint32_t kProcLimits = 1u << 2;
+inline constexpr uint32_t kProcUser = 1u << 3;
+inline constexpr uint32_t kProcRootfs = 1u << 4;
+inline constexpr uint32_t kProcAll = (1u << 5) - 1;
+
+// Resource limits, in file order. Rlimits are applied with setrlimit (soft
+// and hard); the cgroup ones go into a child cgroup; WallTime is enforced by
+// the supervising launcher. Values: bytes, seconds, or counts.
+enum class LimitKind : uint16_t {
+  AddressSpace = 1, // RLIMIT_AS, bytes
+  CpuTime = 2,      // RLIMIT_CPU, seconds
+  Processes = 3,    // RLIMIT_NPROC
+  FileSize = 4,     // RLIMIT_FSIZE, bytes
+  OpenFiles = 5,    // RLIMIT_NOFILE
+  Stack = 6,        // RLIMIT_STACK, bytes
+  Core = 7,         // RLIMIT_CORE, bytes
+  Memory = 8,       // cgroup memory limit, bytes
+  Pids = 9,         // cgroup pids limit
+  WallTime = 10,    // seconds, enforced by the supervisor (exit 124)
+};
+inline constexpr uint16_t kLimitKindMax = 10;
+
+struct Limit {
+  LimitKind kind = LimitKind::AddressSpace;
+  uint64_t value = 0;
+  bool operator==(const Limit &) const = default;
+};
+
+struct EnvSetting {
+  std::string name;
+  std::string value;
+  bool operator==(const EnvSetting &) const = default;
+};
+
+// Everything about the process the command runs as: namespaces, mounts,
+// identity, capabilities, limits, environment and the command allowlist.
+// Present iff the policy has any of those sections.
+struct ProcessPolicy {
+  bool present = false;
+  uint32_t bestEffort = 0;      // kProc* bits
+  uint32_t namespaces = 0;      // kNs* bits
+  std::string hostname;         // empty: unchanged; needs kNsUts
+  bool rootfsReadOnly = false;  // needs kNsMount
+  bool capsPresent = false;     // a capabilities section: the sets are exactly capsKeep
+  uint64_t capsKeep = 0;        // bit N = capability N
+  bool hasUid = false, hasGid = false, hasGroups = false;
+  uint32_t uid = 0, gid = 0;    // 0 unless hasUid / hasGid
+  std::vector<uint32_t> groups; // empty unless hasGroups (which may also mean "none")
+  std::vector<Limit> limits;    // strictly ascending kinds
+  bool envClear = false;
+  std::vector<EnvSetting> envSet; // applied in order, after clear and pass
+  std::vector<std::string> envPass;
+  std::vector<std::string> commands; // absolute paths; empty: any command
+  std::string workdir;               // empty: unchanged
+  bool operator==(const ProcessPolicy &) const = default;
+
+  const Limit *limit(LimitKind kind) const {
+    for (const Limit &l : limits)
+      if (l.kind == kind)
+        return &l;
+    return nullptr;
+  }
+};
+
 struct Policy {
   std::string name;
   std::string compilerVersion;
   bool seccompBestEffort = false;
   std::vector<SeccompProgram> seccomp; // at most one per native arch
   LandlockPolicy landlock;
+  ProcessPolicy process;
   bool operator==(const Policy &) const = default;
 };
 

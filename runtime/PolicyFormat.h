@@ -58,6 +58,7 @@ enum class SectionType : uint32_t {
   Meta = 1,     // MetaHeader, name, compilerVersion
   Seccomp = 2,  // SeccompHeader, insnCount × 8-byte struct sock_filter
   Landlock = 3, // LandlockHeader, path rules, net rules
+  Process = 4,  // ProcessHeader, records
 };
 
 struct SectionEntry {
@@ -121,5 +122,46 @@ struct LandlockNetRuleEntry {
   uint64_t port;   // <= kMaxPort
 };
 static_assert(sizeof(LandlockNetRuleEntry) == 16);
+
+// At most one per file; present iff ProcessPolicy::present.
+inline constexpr uint32_t kProcRootfsReadOnly = 1u << 0;
+inline constexpr uint32_t kProcCapsPresent = 1u << 1;
+inline constexpr uint32_t kProcHasUid = 1u << 2;
+inline constexpr uint32_t kProcHasGid = 1u << 3;
+inline constexpr uint32_t kProcHasGroups = 1u << 4;
+inline constexpr uint32_t kProcEnvClear = 1u << 5;
+inline constexpr uint32_t kProcFlagsKnown = (1u << 6) - 1;
+inline constexpr uint32_t kMaxCapability = 40; // CAP_CHECKPOINT_RESTORE (Linux 5.9)
+inline constexpr uint32_t kMaxHostnameLen = 64; // HOST_NAME_MAX
+inline constexpr uint32_t kMaxProcessRecords = 65536;
+struct ProcessHeader {
+  uint32_t flags;       // kProc* flags above; other bits must be 0
+  uint32_t bestEffort;  // kProc{Namespaces,...} bits of Policy.h; other bits must be 0
+  uint32_t namespaces;  // kNs* bits of Policy.h; other bits must be 0
+  uint32_t recordCount; // <= kMaxProcessRecords
+  uint64_t capsKeep;    // bits 0..kMaxCapability; 0 unless kProcCapsPresent
+  uint32_t uid;         // 0 unless kProcHasUid
+  uint32_t gid;         // 0 unless kProcHasGid
+};
+static_assert(sizeof(ProcessHeader) == 32);
+
+// recordCount records follow, kinds in ascending order, each 8-aligned:
+// the header, then `len` bytes (no NUL) zero-padded to a multiple of 8.
+enum class ProcessRecordKind : uint16_t {
+  Hostname = 1, // string, 1..kMaxHostnameLen; at most one; needs kNsUts
+  Group = 2,    // value: a gid (<= 0xffffffff); len 0; needs kProcHasGroups
+  Limit = 3,    // sub: LimitKind, strictly ascending; value; len 0
+  EnvPass = 4,  // string: a variable name (no '=')
+  EnvSet = 5,   // string: NAME=VALUE (NAME nonempty, no '=')
+  Command = 6,  // string: an absolute path
+  Workdir = 7,  // string: an absolute path; at most one
+};
+struct ProcessRecordHeader {
+  uint16_t kind;  // ProcessRecordKind
+  uint16_t sub;   // LimitKind for Limit records, else 0
+  uint32_t len;   // string length (0..kMaxPathLen); 0 for value records
+  uint64_t value; // Group and Limit records, else 0
+};
+static_assert(sizeof(ProcessRecordHeader) == 16);
 
 } // namespace kavach::runtime

@@ -96,6 +96,54 @@ std::vector<uint8_t> encodeLandlock(const LandlockPolicy &ll) {
   return out;
 }
 
+void putRecord(std::vector<uint8_t> &out, ProcessRecordKind kind, uint16_t sub, uint64_t value,
+               const std::string &text) {
+  put16(out, uint16_t(kind));
+  put16(out, sub);
+  put32(out, uint32_t(text.size()));
+  put64(out, value);
+  putBytes(out, text);
+  padToAlign(out); // the header is 32 bytes, so out.size() is record-relative
+}
+
+std::vector<uint8_t> encodeProcess(const ProcessPolicy &pr) {
+  using K = ProcessRecordKind;
+  std::vector<uint8_t> records;
+  uint32_t count = 0;
+  auto add = [&](K kind, uint16_t sub, uint64_t value, const std::string &text) {
+    putRecord(records, kind, sub, value, text);
+    ++count;
+  };
+  if (!pr.hostname.empty())
+    add(K::Hostname, 0, 0, pr.hostname);
+  for (uint32_t g : pr.groups)
+    add(K::Group, 0, g, "");
+  for (const Limit &l : pr.limits)
+    add(K::Limit, uint16_t(l.kind), l.value, "");
+  for (const std::string &name : pr.envPass)
+    add(K::EnvPass, 0, 0, name);
+  for (const EnvSetting &e : pr.envSet)
+    add(K::EnvSet, 0, 0, e.name + "=" + e.value);
+  for (const std::string &c : pr.commands)
+    add(K::Command, 0, 0, c);
+  if (!pr.workdir.empty())
+    add(K::Workdir, 0, 0, pr.workdir);
+  uint32_t flags = (pr.rootfsReadOnly ? kProcRootfsReadOnly : 0) |
+                   (pr.capsPresent ? kProcCapsPresent : 0) | (pr.hasUid ? kProcHasUid : 0) |
+                   (pr.hasGid ? kProcHasGid : 0) | (pr.hasGroups ? kProcHasGroups : 0) |
+                   (pr.envClear ? kProcEnvClear : 0);
+  std::vector<uint8_t> out;
+  put32(out, flags);
+  put32(out, pr.bestEffort);
+  put32(out, pr.namespaces);
+  put32(out, count);
+  put64(out, pr.capsKeep);
+  put32(out, pr.uid);
+  put32(out, pr.gid);
+  out.insert(out.end(), records.begin(), records.end());
+  return out;
+}
+
 // Closes a file descriptor on every return path, keeping errno intact for
 // callers that report it.
 struct FdCloser {
@@ -144,6 +192,8 @@ const char *describe(ReadError e) {
     return "malformed seccomp section";
   case ReadError::BadLandlock:
     return "malformed landlock section";
+  case ReadError::BadProcess:
+    return "malformed process section";
   case ReadError::Io:
     return "cannot read policy file";
   case ReadError::BadSignature:
@@ -212,6 +262,8 @@ std::vector<uint8_t> writePolicy(const Policy &p) {
     sections.emplace_back(SectionType::Seccomp, encodeSeccomp(*prog));
   if (p.landlock.present)
     sections.emplace_back(SectionType::Landlock, encodeLandlock(p.landlock));
+  if (p.process.present)
+    sections.emplace_back(SectionType::Process, encodeProcess(p.process));
 
   uint64_t offset = kHeaderSize + kEntrySize * sections.size();
   uint64_t fileSize = offset;

@@ -28,6 +28,7 @@ enum class ReadError {
   BadMeta,
   BadSeccomp,
   BadLandlock,
+  BadProcess,
   Io,
   // Signatures (runtime/Signature.h): a malformed trailer or a signature
   // that does not verify; no signature where one is required; a valid

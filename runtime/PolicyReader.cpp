@@ -53,6 +53,8 @@ const char *sectionName(uint32_t type) {
     return "seccomp";
   case SectionType::Landlock:
     return "landlock";
+  case SectionType::Process:
+    return "process";
   }
   return "unknown";
 }
@@ -108,6 +110,7 @@ private:
   ReadError readMeta(size_t i, Policy &p);
   ReadError readSeccomp(size_t i, Policy &p);
   ReadError readLandlock(size_t i, Policy &p);
+  ReadError readProcess(size_t i, Policy &p);
   Cursor payload(size_t i) const { return Cursor(data + entries[i].offset, entries[i].size); }
 
   const uint8_t *data;
@@ -215,7 +218,7 @@ ReadError Reader::readTable() {
     const uint8_t *e = data + kHeaderSize + kEntrySize * i;
     Entry en{load32(e), load32(e + 4), load64(e + 8), load64(e + 16), 0};
     const char *name = sectionName(en.type);
-    if (en.type < uint32_t(SectionType::Meta) || en.type > uint32_t(SectionType::Landlock))
+    if (en.type < uint32_t(SectionType::Meta) || en.type > uint32_t(SectionType::Process))
       return fail(ReadError::UnknownSection, "section %u has unknown type %u", i, en.type);
     if (en.flags != 0)
       return fail(ReadError::BadSectionTable,
@@ -236,13 +239,15 @@ ReadError Reader::readTable() {
                   i, name, ULL(en.offset), kSectionAlign);
     // Each type starts with a fixed header; knowing it is there lets the
     // duplicate and order checks read the Seccomp arch.
-    uint64_t minSize = en.type == uint32_t(SectionType::Meta)      ? sizeof(MetaHeader)
-                       : en.type == uint32_t(SectionType::Seccomp) ? sizeof(SeccompHeader)
-                                                                   : sizeof(LandlockHeader);
+    uint64_t minSize = en.type == uint32_t(SectionType::Meta)       ? sizeof(MetaHeader)
+                       : en.type == uint32_t(SectionType::Seccomp)  ? sizeof(SeccompHeader)
+                       : en.type == uint32_t(SectionType::Landlock) ? sizeof(LandlockHeader)
+                                                                    : sizeof(ProcessHeader);
     if (en.size < minSize) {
-      ReadError kind = en.type == uint32_t(SectionType::Meta)      ? ReadError::BadMeta
-                       : en.type == uint32_t(SectionType::Seccomp) ? ReadError::BadSeccomp
-                                                                   : ReadError::BadLandlock;
+      ReadError kind = en.type == uint32_t(SectionType::Meta)       ? ReadError::BadMeta
+                       : en.type == uint32_t(SectionType::Seccomp)  ? ReadError::BadSeccomp
+                       : en.type == uint32_t(SectionType::Landlock) ? ReadError::BadLandlock
+                                                                    : ReadError::BadProcess;
       return fail(kind, "section %u (%s) is %llu bytes, smaller than its %llu-byte header", i, name,
                   ULL(en.size), ULL(minSize));
     }
@@ -284,7 +289,7 @@ ReadError Reader::checkTableSemantics() {
     if (!ordered)
       return fail(ReadError::BadSectionTable,
                   "section %zu (%s) is out of order after section %zu (%s): the order is meta, "
-                  "seccomp by ascending audit arch, landlock",
+                  "seccomp by ascending audit arch, landlock, process",
                   i, sectionName(b.type), i - 1, sectionName(a.type));
   }
   return ReadError::None;
@@ -470,6 +475,138 @@ ReadError Reader::readLandlock(size_t i, Policy &p) {
   return ReadError::None;
 }
 
+// The process section: a fixed header, then typed records in ascending kind
+// order (see PolicyFormat.h). Each field has exactly one encoding: a flag
+// bit says whether uid/gid/groups/caps are set and the value is 0 when not,
+// limits are strictly ascending, hostname and workdir appear at most once.
+ReadError Reader::readProcess(size_t i, Policy &p) {
+  using K = ProcessRecordKind;
+  Cursor c = payload(i);
+  ProcessPolicy pr;
+  pr.present = true;
+  uint32_t flags = c.u32(), bestEffort = c.u32(), ns = c.u32(), count = c.u32();
+  uint64_t caps = c.u64();
+  uint32_t uid = c.u32(), gid = c.u32();
+  if (flags & ~kProcFlagsKnown)
+    return fail(ReadError::BadProcess, "process flags 0x%x include unknown bits", flags);
+  if (bestEffort & ~kProcAll)
+    return fail(ReadError::BadProcess, "process best-effort bits 0x%x include unknown bits",
+                bestEffort);
+  if (ns & ~kNsAll)
+    return fail(ReadError::BadProcess, "process namespaces 0x%x include unknown bits", ns);
+  if (count > kMaxProcessRecords)
+    return fail(ReadError::BadProcess, "process record count %u exceeds the limit of %u", count,
+                kMaxProcessRecords);
+  pr.rootfsReadOnly = flags & kProcRootfsReadOnly;
+  pr.capsPresent = flags & kProcCapsPresent;
+  pr.hasUid = flags & kProcHasUid;
+  pr.hasGid = flags & kProcHasGid;
+  pr.hasGroups = flags & kProcHasGroups;
+  pr.envClear = flags & kProcEnvClear;
+  pr.bestEffort = bestEffort;
+  pr.namespaces = ns;
+  if (caps >> (kMaxCapability + 1))
+    return fail(ReadError::BadProcess,
+                "process capabilities 0x%llx include numbers above %u (CAP_LAST_CAP)", ULL(caps),
+                kMaxCapability);
+  if ((caps && !pr.capsPresent) || (uid && !pr.hasUid) || (gid && !pr.hasGid))
+    return fail(ReadError::BadProcess,
+                "process %s is set but its flag is not (flags 0x%x)",
+                caps && !pr.capsPresent ? "capability mask" : uid && !pr.hasUid ? "uid" : "gid",
+                flags);
+  if (pr.rootfsReadOnly && !(ns & kNsMount))
+    return fail(ReadError::BadProcess, "read-only rootfs without a mount namespace");
+  pr.capsKeep = caps;
+  pr.uid = uid;
+  pr.gid = gid;
+  uint16_t lastKind = 0, lastLimit = 0;
+  for (uint32_t r = 0; r < count; ++r) {
+    if (!c.has(sizeof(ProcessRecordHeader)))
+      return fail(ReadError::BadProcess,
+                  "process record %u of %u extends past the end of the section", r, count);
+    const uint8_t *h = c.take(sizeof(ProcessRecordHeader));
+    uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
+    uint32_t len = load32(h + 4);
+    uint64_t value = load64(h + 8);
+    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Workdir))
+      return fail(ReadError::BadProcess, "process record %u has unknown kind %u", r, kind);
+    if (kind < lastKind)
+      return fail(ReadError::BadProcess, "process record %u (kind %u) is out of order after kind %u",
+                  r, kind, lastKind);
+    bool once = kind == uint16_t(K::Hostname) || kind == uint16_t(K::Workdir);
+    if (once && kind == lastKind)
+      return fail(ReadError::BadProcess, "process record %u: kind %u may appear only once", r,
+                  kind);
+    lastKind = kind;
+    bool valued = kind == uint16_t(K::Group) || kind == uint16_t(K::Limit);
+    if (len > kMaxPathLen || (valued && len != 0) || (!valued && (len == 0 || value != 0)))
+      return fail(ReadError::BadProcess,
+                  "process record %u (kind %u) has length %u and value %llu, which its kind "
+                  "does not allow",
+                  r, kind, len, ULL(value));
+    if (kind != uint16_t(K::Limit) && sub != 0)
+      return fail(ReadError::BadProcess, "process record %u has nonzero sub-kind %u", r, sub);
+    if (!c.has(alignToSection(len)))
+      return fail(ReadError::BadProcess,
+                  "process record %u (length %u) extends past the end of the section", r, len);
+    const uint8_t *bytes = c.take(alignToSection(len));
+    if (memchr(bytes, 0, len))
+      return fail(ReadError::BadProcess, "process record %u has a NUL byte in its text", r);
+    if (!isAllZero(bytes + len, alignToSection(len) - len))
+      return fail(ReadError::BadProcess, "process record %u has nonzero padding", r);
+    std::string text(reinterpret_cast<const char *>(bytes), len);
+    switch (K(kind)) {
+    case K::Hostname:
+      if (len > kMaxHostnameLen || !(ns & kNsUts))
+        return fail(ReadError::BadProcess,
+                    "process hostname of %u bytes: it needs 1..%u bytes and a uts namespace", len,
+                    kMaxHostnameLen);
+      pr.hostname = std::move(text);
+      break;
+    case K::Group:
+      if (!pr.hasGroups || value > 0xffffffffu)
+        return fail(ReadError::BadProcess, "process group record %u (gid %llu) is not valid", r,
+                    ULL(value));
+      pr.groups.push_back(uint32_t(value));
+      break;
+    case K::Limit:
+      if (sub == 0 || sub > kLimitKindMax || sub <= lastLimit)
+        return fail(ReadError::BadProcess,
+                    "process limit record %u has kind %u; kinds are 1..%u, strictly ascending", r,
+                    sub, kLimitKindMax);
+      lastLimit = sub;
+      pr.limits.push_back({LimitKind(sub), value});
+      break;
+    case K::EnvPass:
+    case K::EnvSet: {
+      size_t eq = text.find('=');
+      bool set = kind == uint16_t(K::EnvSet);
+      if (set ? (eq == 0 || eq == std::string::npos) : eq != std::string::npos)
+        return fail(ReadError::BadProcess, "process environment record %u is not valid", r);
+      if (set)
+        pr.envSet.push_back({text.substr(0, eq), text.substr(eq + 1)});
+      else
+        pr.envPass.push_back(std::move(text));
+      break;
+    }
+    case K::Command:
+    case K::Workdir:
+      if (text[0] != '/')
+        return fail(ReadError::BadProcess, "process record %u: path is not absolute", r);
+      if (kind == uint16_t(K::Command))
+        pr.commands.push_back(std::move(text));
+      else
+        pr.workdir = std::move(text);
+      break;
+    }
+  }
+  if (c.remaining() != 0)
+    return fail(ReadError::BadProcess, "%llu bytes follow the last process record",
+                ULL(c.remaining()));
+  p.process = std::move(pr);
+  return ReadError::None;
+}
+
 ReadError Reader::run(Policy &out) {
   if (!data && size != 0)
     return fail(ReadError::TooSmall, "no data");
@@ -480,9 +617,11 @@ ReadError Reader::run(Policy &out) {
       return e;
   Policy p;
   for (size_t i = 0; i < entries.size(); ++i) {
-    ReadError e = entries[i].type == uint32_t(SectionType::Meta)      ? readMeta(i, p)
-                  : entries[i].type == uint32_t(SectionType::Seccomp) ? readSeccomp(i, p)
-                                                                      : readLandlock(i, p);
+    uint32_t type = entries[i].type;
+    ReadError e = type == uint32_t(SectionType::Meta)       ? readMeta(i, p)
+                  : type == uint32_t(SectionType::Seccomp)  ? readSeccomp(i, p)
+                  : type == uint32_t(SectionType::Landlock) ? readLandlock(i, p)
+                                                            : readProcess(i, p);
     if (e != ReadError::None)
       return e;
   }

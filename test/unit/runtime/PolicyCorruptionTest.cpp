@@ -15,7 +15,8 @@ namespace {
 using ::testing::HasSubstr;
 
 // Section indices in the sample file.
-constexpr size_t kMeta = 0, kSeccompI386 = 1, kSeccompX86 = 2, kSeccompArm = 3, kLandlock = 4;
+constexpr size_t kMeta = 0, kSeccompI386 = 1, kSeccompX86 = 2, kSeccompArm = 3, kLandlock = 4,
+                 kProcess = 5;
 
 const std::vector<uint8_t> &sample() {
   static const std::vector<uint8_t> bytes = writePolicy(samplePolicy());
@@ -24,12 +25,13 @@ const std::vector<uint8_t> &sample() {
 
 TEST(PolicyCorruption, SampleLayout) {
   const std::vector<uint8_t> &f = sample();
-  ASSERT_EQ(get32(f, kHdrSectionCount), 5u);
+  ASSERT_EQ(get32(f, kHdrSectionCount), 6u);
   EXPECT_EQ(get32(f, entryType(kMeta)), uint32_t(SectionType::Meta));
   EXPECT_EQ(get32(f, entryType(kSeccompI386)), uint32_t(SectionType::Seccomp));
   EXPECT_EQ(get32(f, payloadAt(f, kSeccompI386)), kArchI386);
   EXPECT_EQ(get32(f, payloadAt(f, kSeccompArm)), kArchAarch64);
   EXPECT_EQ(get32(f, entryType(kLandlock)), uint32_t(SectionType::Landlock));
+  EXPECT_EQ(get32(f, entryType(kProcess)), uint32_t(SectionType::Process));
   EXPECT_EQ(get64(f, entrySize(kMeta)), 39u); // one padding byte follows
 }
 
@@ -112,6 +114,14 @@ const uint64_t kMax64 = ~uint64_t(0);
 // Shorthands for the payload fields of the sample's sections.
 size_t ll(const F &f, size_t field) { return payloadAt(f, kLandlock) + field; }
 size_t firstPathRule(const F &f) { return ll(f, sizeof(LandlockHeader)); }
+size_t pr(const F &f, size_t field) { return payloadAt(f, kProcess) + field; }
+// The sample's process records: hostname (24 bytes), 2 groups, 5 limits, ...
+size_t prRecord(const F &f, size_t n) {
+  size_t at = pr(f, sizeof(ProcessHeader));
+  for (size_t i = 0; i < n; ++i)
+    at += sizeof(ProcessRecordHeader) + alignToSection(get32(f, at + 4));
+  return at;
+}
 size_t firstNetRule(const F &f) {
   return ll(f, get64(f, entrySize(kLandlock)) - 3 * sizeof(LandlockNetRuleEntry));
 }
@@ -146,7 +156,7 @@ const Tamper kTampers[] = {
     {"sizeWraps", [](F &f) { set64(f, entrySize(kSeccompX86), kMax64); },
      ReadError::SectionOutOfBounds, "extends past end of file"},
     {"sizeIntoDigest",
-     [](F &f) { set64(f, entrySize(kLandlock), get64(f, entrySize(kLandlock)) + 8); },
+     [](F &f) { set64(f, entrySize(kProcess), get64(f, entrySize(kProcess)) + 8); },
      ReadError::SectionOutOfBounds, "extends past end of file"},
     {"misaligned",
      [](F &f) {
@@ -240,6 +250,58 @@ const Tamper kTampers[] = {
      "port"},
     {"netAccessUnhandled", [](F &f) { set64(f, firstNetRule(f), 4); }, ReadError::BadLandlock,
      "not a subset"},
+    // Process payload.
+    {"twoProcess", [](F &f) { set32(f, entryType(kLandlock), uint32_t(SectionType::Process)); },
+     ReadError::DuplicateSection, "both process sections"},
+    {"processFlags", [](F &f) { set32(f, pr(f, 0), 1u << 6 | 1); }, ReadError::BadProcess,
+     "unknown bits"},
+    {"processBestEffort", [](F &f) { set32(f, pr(f, 4), 1u << 5); }, ReadError::BadProcess,
+     "best-effort bits"},
+    {"processNamespaces", [](F &f) { set32(f, pr(f, 8), 1u << 7); }, ReadError::BadProcess,
+     "namespaces 0x80"},
+    {"processHugeCount", [](F &f) { set32(f, pr(f, 12), 0xffffffff); }, ReadError::BadProcess,
+     "exceeds the limit"},
+    {"processCountTooBig", [](F &f) { set32(f, pr(f, 12), get32(f, pr(f, 12)) + 1); },
+     ReadError::BadProcess, "extends past the end"},
+    {"processCountTooSmall", [](F &f) { set32(f, pr(f, 12), get32(f, pr(f, 12)) - 1); },
+     ReadError::BadProcess, "follow the last process record"},
+    {"processCapAboveLast", [](F &f) { set64(f, pr(f, 16), 1ull << 41); }, ReadError::BadProcess,
+     "CAP_LAST_CAP"},
+    {"processCapsWithoutFlag", [](F &f) { set32(f, pr(f, 0), get32(f, pr(f, 0)) & ~2u); },
+     ReadError::BadProcess, "capability mask is set"},
+    {"processUidWithoutFlag", [](F &f) { set32(f, pr(f, 0), get32(f, pr(f, 0)) & ~4u); },
+     ReadError::BadProcess, "uid is set"},
+    {"processRootfsWithoutMountNs", [](F &f) { set32(f, pr(f, 8), kNsAll & ~kNsMount); },
+     ReadError::BadProcess, "without a mount namespace"},
+    {"processGroupsWithoutFlag", [](F &f) { set32(f, pr(f, 0), get32(f, pr(f, 0)) & ~16u); },
+     ReadError::BadProcess, "group record"},
+    {"processHostnameWithoutUts", [](F &f) { set32(f, pr(f, 8), kNsAll & ~kNsUts); },
+     ReadError::BadProcess, "uts namespace"},
+    {"processRecordKind", [](F &f) { f[prRecord(f, 0)] = 9; }, ReadError::BadProcess,
+     "unknown kind 9"},
+    {"processRecordOrder", [](F &f) { f[prRecord(f, 4)] = 2; }, ReadError::BadProcess,
+     "out of order"},
+    {"processRecordSub", [](F &f) { f[prRecord(f, 1) + 2] = 1; }, ReadError::BadProcess,
+     "sub-kind"},
+    {"processGroupWithText", [](F &f) { set32(f, prRecord(f, 1) + 4, 1); },
+     ReadError::BadProcess, "does not allow"},
+    {"processStringWithValue", [](F &f) { f[prRecord(f, 0) + 8] = 1; }, ReadError::BadProcess,
+     "does not allow"},
+    {"processLimitsDescending", [](F &f) { f[prRecord(f, 4) + 2] = 1; }, ReadError::BadProcess,
+     "strictly ascending"},
+    {"processLimitKindUnknown", [](F &f) { f[prRecord(f, 7) + 2] = 11; }, ReadError::BadProcess,
+     "strictly ascending"},
+    {"processNul", [](F &f) { f[prRecord(f, 0) + 16 + 2] = 0; }, ReadError::BadProcess, "NUL"},
+    {"processPadding", [](F &f) { f[prRecord(f, 0) + 16 + 7] = 'x'; }, ReadError::BadProcess,
+     "nonzero padding"},
+    {"processEnvSetWithoutEq", [](F &f) { f[prRecord(f, 10) + 16 + 4] = 'X'; },
+     ReadError::BadProcess, "environment record"},
+    {"processEnvPassWithEq", [](F &f) { f[prRecord(f, 8) + 16 + 1] = '='; }, ReadError::BadProcess,
+     "environment record"},
+    {"processRelativeCommand", [](F &f) { f[prRecord(f, 13) + 16] = 'x'; }, ReadError::BadProcess,
+     "not absolute"},
+    {"processTwoWorkdirs", [](F &f) { f[prRecord(f, 14)] = 7; }, ReadError::BadProcess,
+     "only once"},
 };
 
 INSTANTIATE_TEST_SUITE_P(All, PolicyTamper, ::testing::ValuesIn(kTampers),

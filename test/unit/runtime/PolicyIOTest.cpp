@@ -107,7 +107,7 @@ TEST(PolicyIO, AbsentLandlockIsNotWritten) {
   Policy p = samplePolicy();
   p.landlock = LandlockPolicy();
   std::vector<uint8_t> bytes = writePolicy(p);
-  EXPECT_EQ(get32(bytes, kHdrSectionCount), 4u); // meta + 3 seccomp
+  EXPECT_EQ(get32(bytes, kHdrSectionCount), 5u); // meta + 3 seccomp + process
   Policy out;
   ASSERT_EQ(readBytes(bytes, nullptr, &out), ReadError::None);
   EXPECT_EQ(out, p);
@@ -225,6 +225,58 @@ TEST(PolicyIO, SectionCountLimit) {
   EXPECT_EQ(out, p);
   p.seccomp.push_back({kMaxSections, validProgram(kMaxSections)});
   expectRejected(p, ReadError::BadSectionTable, "section count 65 exceeds");
+}
+
+} // namespace
+} // namespace kavach::runtime::test
+
+namespace kavach::runtime::test {
+namespace {
+
+// The process section on its own: an empty one (present, nothing set) and
+// one with a record of each value kind, pinned byte for byte.
+TEST(PolicyIO, ProcessGoldenBytes) {
+  Policy p;
+  p.process.present = true;
+  p.process.namespaces = kNsUser | kNsPid;
+  p.process.limits = {{LimitKind::Pids, 64}};
+  p.process.commands = {"/bin/sh"};
+  std::vector<uint8_t> bytes = writePolicy(p);
+  ASSERT_EQ(get32(bytes, kHdrSectionCount), 2u);
+  size_t at = payloadAt(bytes, 1);
+  EXPECT_EQ(get32(bytes, entryType(1)), uint32_t(SectionType::Process));
+  EXPECT_EQ(get64(bytes, entrySize(1)), 32u + 16 + 16 + 8);
+  const uint8_t want[] = {
+      0, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 2, 0, 0, 0, // flags, bestEffort, namespaces, count
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, // capsKeep, uid, gid
+      3, 0, 9, 0, 0, 0, 0, 0, 64, 0, 0, 0, 0, 0, 0, 0, // Limit, Pids, len 0, 64
+      6, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  // Command, len 7
+      '/', 'b', 'i', 'n', '/', 's', 'h', 0,
+  };
+  ASSERT_GE(bytes.size(), at + sizeof want);
+  EXPECT_TRUE(std::equal(std::begin(want), std::end(want), bytes.begin() + at));
+  Policy out;
+  ASSERT_EQ(readBytes(bytes, nullptr, &out), ReadError::None);
+  EXPECT_EQ(out, p);
+
+  Policy empty;
+  empty.process.present = true;
+  ASSERT_EQ(readBytes(writePolicy(empty), nullptr, &out), ReadError::None);
+  EXPECT_EQ(out, empty);
+}
+
+TEST(PolicyIO, ProcessRoundTripLongStrings) {
+  Policy p;
+  p.process = sampleProcess();
+  p.process.commands.push_back("/" + std::string(kMaxPathLen - 1, 'c'));
+  p.process.hostname = std::string(kMaxHostnameLen, 'h');
+  Policy out;
+  std::string detail;
+  ASSERT_EQ(readBytes(writePolicy(p), &detail, &out), ReadError::None) << detail;
+  EXPECT_EQ(out, p);
+  p.process.hostname += "h";
+  EXPECT_EQ(readBytes(writePolicy(p), &detail), ReadError::BadProcess);
+  EXPECT_THAT(detail, ::testing::HasSubstr("hostname of 65 bytes"));
 }
 
 } // namespace

@@ -34,8 +34,34 @@ inline std::vector<BpfInsn> validProgram(uint32_t arch) {
   };
 }
 
+// A process part with every kind of record, flag and field.
+inline ProcessPolicy sampleProcess() {
+  ProcessPolicy pr;
+  pr.present = true;
+  pr.bestEffort = kProcLimits | kProcUser;
+  pr.namespaces = kNsAll;
+  pr.hostname = "sandbox";
+  pr.rootfsReadOnly = true;
+  pr.capsPresent = true;
+  pr.capsKeep = uint64_t(1) << 10 | uint64_t(1) << 40; // CAP_NET_BIND_SERVICE, CAP_CHECKPOINT_RESTORE
+  pr.hasUid = pr.hasGid = pr.hasGroups = true;
+  pr.uid = 1000;
+  pr.gid = 1001;
+  pr.groups = {1001, 27};
+  pr.limits = {{LimitKind::CpuTime, 30},        {LimitKind::OpenFiles, 256},
+               {LimitKind::Memory, 512u << 20}, {LimitKind::Pids, 64},
+               {LimitKind::WallTime, 60}};
+  pr.envClear = true;
+  pr.envPass = {"TERM", "LANG"};
+  pr.envSet = {{"PATH", "/usr/bin:/bin"}, {"EMPTY", ""}, {"EQ", "a=b"}};
+  pr.commands = {"/usr/bin/python3", "/bin/sh"};
+  pr.workdir = "/srv/app";
+  return pr;
+}
+
 // Meta, three seccomp sections (already sorted, so it round-trips as is),
-// Landlock with every kind of right, scopes and best effort.
+// Landlock with every kind of right, scopes and best effort, and a process
+// section with every kind of record.
 inline Policy samplePolicy() {
   using namespace landlock;
   Policy p;
@@ -58,6 +84,7 @@ inline Policy samplePolicy() {
       {kFsRefer | kFsMakeDir | kFsRemoveDir, "${TMPDIR}/${UID}"},
   };
   ll.netRules = {{kNetConnectTcp, 443}, {kNetBindTcp, 8080}, {kNetBindTcp | kNetConnectTcp, 65535}};
+  p.process = sampleProcess();
   return p;
 }
 
