@@ -43,6 +43,23 @@ Error writeAtomically(StringRef Path, ArrayRef<uint8_t> Bytes) {
     outs().flush();
     return Error::success();
   }
+  // `-o /dev/null` (or a FIFO): write in place. Renaming a temporary file
+  // over it would replace the device node with a regular file (as root).
+  sys::fs::file_status St;
+  if (!sys::fs::status(Path, St) && sys::fs::exists(St) && !sys::fs::is_regular_file(St) &&
+      !sys::fs::is_directory(St)) {
+    std::error_code EC;
+    raw_fd_ostream OS(Path, EC, sys::fs::OF_None);
+    if (!EC) {
+      OS.write(reinterpret_cast<const char *>(Bytes.data()), Bytes.size());
+      OS.flush();
+      EC = OS.error();
+      OS.clear_error();
+    }
+    if (EC)
+      return createStringError(EC, "cannot write '" + Path + "': " + EC.message());
+    return Error::success();
+  }
   SmallString<256> Model(Path);
   Model += ".tmp-%%%%%%";
   int FD;
