@@ -2,6 +2,7 @@
 #include "compiler/Emit/Compile.h"
 
 #include "compiler/Backend/Landlock/LandlockBackend.h"
+#include "compiler/Backend/Process/ProcessBackend.h"
 #include "compiler/Backend/Seccomp/CodeGen.h"
 #include "compiler/Backend/Seccomp/Lowering.h"
 #include "compiler/Basic/Version.h"
@@ -34,6 +35,8 @@ Expected<CompiledPolicy> compilePolicy(const ir::PolicyIR &IR) {
     Out.policy.seccomp.push_back(std::move(P));
   }
   Out.policy.landlock = landlock::lowerLandlock(IR.landlock);
+  Out.policy.process = process::lowerProcess(IR);
+  process::restrictExecute(Out.policy.landlock, Out.policy.process);
   return std::move(Out);
 }
 

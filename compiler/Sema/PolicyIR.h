@@ -4,10 +4,12 @@
 #pragma once
 
 #include "compiler/Backend/Seccomp/FilterSpec.h"
+#include "runtime/Policy.h"
 
 #include "llvm/Support/SMLoc.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,12 +73,46 @@ struct LandlockIR {
   uint64_t scoped = 0;       // landlock scope bits
 };
 
+// The process sections (namespaces, hostname, rootfs, user, capabilities,
+// limits, env, commands), merged down the extends chain. Each value keeps
+// the range of the statement that set it last.
+struct ProcessLimit {
+  runtime::LimitKind kind;
+  uint64_t value = 0;
+  llvm::SMRange range;
+};
+
+struct ProcessIR {
+  bool present = false;
+  uint32_t bestEffort = 0; // runtime::kProc* bits
+  uint32_t namespaces = 0; // runtime::kNs* bits, as written (network none adds kNsNet at lowering)
+  llvm::SMRange namespacesRange;
+  std::string hostname;
+  llvm::SMRange hostnameRange;
+  bool rootfsReadOnly = false;
+  llvm::SMRange rootfsRange;
+  bool capsPresent = false;
+  uint64_t capsKeep = 0;
+  llvm::SMRange capsRange;
+  std::optional<uint32_t> uid, gid;
+  std::optional<std::vector<uint32_t>> groups;
+  llvm::SMRange userRange;
+  std::vector<ProcessLimit> limits; // ascending kind, one per kind
+  bool envClear = false;
+  std::vector<std::pair<std::string, std::string>> envSet;
+  std::vector<std::string> envPass;
+  std::vector<std::string> commands;
+  llvm::SMRange commandsRange;
+  std::string workdir;
+};
+
 struct PolicyIR {
   std::string name;
   llvm::SMRange range;
   std::vector<std::string> chain; // this policy, its parent, ... (names)
   SeccompIR seccomp;
   LandlockIR landlock;
+  ProcessIR process;
 };
 
 } // namespace kavach::ir

@@ -2,7 +2,9 @@
 // scopes. Sections are merged down the extends chain: grants accumulate, a
 // child's network rules replace a parent's `network none`.
 //
-// Sections this kavachc knows by name but cannot enforce yet are errors,
+// The process sections (namespaces, user, capabilities, limits, ...) are in
+// ProcessSema.cpp. Sections this kavachc knows by name but cannot enforce
+// yet (guards, cpu) are errors,
 // not warnings: a policy that asks for a protection must never compile into
 // a policy.bin that silently lacks it.
 #include "compiler/Sema/SemaContext.h"
@@ -17,9 +19,10 @@ namespace kavach::sema {
 namespace {
 
 const char *const kKnownSections[] = {"filesystem", "network", "scope"};
-const char *const kFutureSections[] = {"namespaces", "capabilities", "limits", "user",
-                                       "env",        "commands",     "rootfs", "guards",
-                                       "cpu",        "hostname"};
+// The process sections are analyzed by ProcessSema.cpp.
+const char *const kProcessSections[] = {"namespaces", "hostname", "rootfs",   "user",
+                                        "capabilities", "limits", "env", "commands"};
+const char *const kFutureSections[] = {"guards", "cpu"};
 // Variables the launcher resolves at launch time from trusted sources.
 const char *const kLaunchVars[] = {"HOME", "PWD", "TMPDIR", "UID"};
 
@@ -30,8 +33,10 @@ public:
   void run() {
     for (const ast::Policy *P : Ctx.chain) {
       if (P->onUnsupported)
-        if (auto B = convertOnUnsupported(Ctx, *P->onUnsupported))
+        if (auto B = convertOnUnsupported(Ctx, *P->onUnsupported)) {
           IR.landlock.bestEffort = *B;
+          IR.process.bestEffort = *B ? runtime::kProcAll : 0;
+        }
       for (const ast::Stmt &S : P->stmts)
         policyStmt(S);
       for (const ast::Section &S : P->sections)
@@ -56,10 +61,12 @@ private:
       D.error(S.range, "expected 'network none;' or a 'network { ... }' section");
       return;
     }
+    if (is(W, "hostname"))
+      return analyzeHostnameStmt(Ctx, S, IR.process);
     if (is(W, "require"))
       return; // compiler/Score/Require.cpp parses and checks it (kavachc compile and --score)
     D.error(W.range, "unknown policy statement '" + W.text + "'");
-    std::vector<std::string> C = {"network", "require", "on_unsupported"};
+    std::vector<std::string> C = {"network", "hostname", "require", "on_unsupported"};
     D.suggest(W.range, W.text, C);
   }
 
@@ -71,6 +78,8 @@ private:
       return network(S);
     if (N == "scope")
       return scope(S);
+    if (analyzeProcessSection(Ctx, S, IR.process))
+      return;
     for (const char *F : kFutureSections)
       if (N == F) {
         D.error(S.name.range, "section '" + N +
@@ -81,6 +90,7 @@ private:
     D.error(S.name.range, "unknown section '" + N + "'");
     std::vector<std::string> C(std::begin(kKnownSections), std::end(kKnownSections));
     C.push_back("seccomp");
+    C.insert(C.end(), std::begin(kProcessSections), std::end(kProcessSections));
     C.insert(C.end(), std::begin(kFutureSections), std::end(kFutureSections));
     D.suggest(S.name.range, N, C);
   }

@@ -22,6 +22,12 @@ struct SemaContext {
 // Each pass fills its part of the IR and reports through ctx.diags.
 void analyzeSeccomp(SemaContext &Ctx, ir::PolicyIR &IR);
 void analyzeSections(SemaContext &Ctx, ir::PolicyIR &IR);
+// One process section (namespaces, hostname, rootfs, user, capabilities,
+// limits, env, commands) of policy `P`; called by analyzeSections in chain
+// order. Returns false when `S` is not a process section.
+bool analyzeProcessSection(SemaContext &Ctx, const ast::Section &S, ir::ProcessIR &IR);
+// `hostname "name";` directly in a policy body.
+void analyzeHostnameStmt(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR);
 
 // Shared helpers.
 std::optional<seccomp::Action> convertAction(SemaContext &Ctx, const ast::Action &A);
