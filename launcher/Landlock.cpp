@@ -337,6 +337,12 @@ LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort
   return plan;
 }
 
+void closeLandlockPlan(LandlockPlan &plan) {
+  if (plan.rulesetFd >= 0)
+    close(plan.rulesetFd);
+  plan.rulesetFd = -1;
+}
+
 void restrictLandlock(LandlockPlan &plan) {
   if (plan.rulesetFd < 0)
     return;

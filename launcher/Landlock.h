@@ -52,6 +52,11 @@ struct LandlockPlan {
 // nothing about the current process; a dry run can simply report.
 LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort);
 
+// Closes the plan's ruleset (a plan made before the mount namespace is
+// replaced by one made inside it: rules attach to inodes, and /tmp, /proc
+// and /dev are new file systems there).
+void closeLandlockPlan(LandlockPlan &plan);
+
 // landlock_restrict_self on the planned ruleset. NO_NEW_PRIVS must be set.
 void restrictLandlock(LandlockPlan &plan);
 

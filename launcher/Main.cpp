@@ -4,38 +4,58 @@
 // Design. main() is the list of steps, in order; each step either succeeds
 // or dies with a message and exit 125 (126/127 for a command that cannot be
 // executed or does not exist, as env(1) does). Nothing is decided here that
-// kavachc already decided: the seccomp filter is precompiled BPF and the
-// Landlock masks are final; the launcher only adapts them to the running
-// kernel. The order is forced:
+// kavachc already decided: the seccomp filter is precompiled BPF, the
+// Landlock masks are final, the process part lists exactly what to set up;
+// the launcher only adapts them to the running kernel and caller. Order:
 //   1. parse the command line;
 //   2. read and verify policy.bin: a file that fails any check stops
 //      everything before the command could run;
 //   3. resolve the command on PATH now, while every directory is still
-//      visible, so "not found" is 127 and not a Landlock EACCES;
-//   4. plan Landlock: probe the ABI, mask to it (fail closed unless best
-//      effort), resolve ${HOME} ${PWD} ${TMPDIR} ${UID}, open the paths
-//      (missing ones are skipped: that only grants less) and build the
-//      ruleset, interpreters of single-file execute grants included;
-//   5. plan seccomp: the program for this arch, checked, and run on the
-//      execve of step 9 so a filter that forbids it is refused up front;
-//   6. --dry-run stops here and reports; otherwise any refusal dies and
+//      visible, so "not found" is 127 and not a Landlock EACCES; check it
+//      against the command allowlist; compute the command's environment;
+//   4. plan: the process part (namespaces, run mode, cgroups, identity,
+//      capabilities: probes only), Landlock (ABI, masks, ${VARS}, paths,
+//      the ruleset), seccomp (the program, checked, run on the execve of
+//      the last step);
+//   5. --dry-run stops here and reports; otherwise any refusal dies and
 //      each degraded feature is warned about;
-//   7. NO_NEW_PRIVS, before landlock_restrict_self and seccomp: both need it
+//   6. the cgroup (created by the privileged launcher, before any
+//      namespace), then the namespaces: in place, or (supervised mode) in a
+//      child the parent moves into the cgroup and maps ids for, then
+//      supervises; with a pid namespace the child is its pid 1 and forks
+//      the command's process;
+//   7. mounts, hostname and loopback, rlimits: they need the namespaces'
+//      privileges, which the capability step takes away;
+//   8. Landlock is planned again inside a new mount namespace (its rules
+//      attach to inodes: /tmp, /proc, /dev are new file systems there);
+//   9. working directory, then the bounding set and KEEP_CAPS, the ids,
+//      and the exact capability sets;
+//  10. NO_NEW_PRIVS, before landlock_restrict_self and seccomp: both need it
 //      from an unprivileged caller, and it stops setuid escapes for root;
-//   8. landlock_restrict_self, then the seccomp filter LAST: the filter need
+//  11. landlock_restrict_self, then the seccomp filter LAST: the filter need
 //      not allow anything the launcher does after it except execve;
-//   9. execve in place (no fork): the command keeps the pid and the exit
-//      status is its own.
+//  12. execve (in place in direct mode: the command keeps the pid and the
+//      exit status is its own).
 // docs/launcher.md has the user-facing version of this.
+#include "launcher/Caps.h"
+#include "launcher/Cgroups.h"
 #include "launcher/Command.h"
+#include "launcher/Commands.h"
 #include "launcher/Die.h"
+#include "launcher/Env.h"
 #include "launcher/Exec.h"
+#include "launcher/Identity.h"
 #include "launcher/Landlock.h"
+#include "launcher/Limits.h"
+#include "launcher/Mounts.h"
+#include "launcher/Namespaces.h"
 #include "launcher/NoNewPrivs.h"
 #include "launcher/Options.h"
 #include "launcher/PolicyLoad.h"
+#include "launcher/Process.h"
 #include "launcher/Report.h"
 #include "launcher/Seccomp.h"
+#include "launcher/Supervisor.h"
 
 #include <unistd.h>
 
@@ -46,17 +66,36 @@ int main(int argc, char **argv) {
   Options options = parseOptions(argc, argv);
   runtime::Policy policy = loadPolicy(options.policyPath, options.signerKeyPath);
   Command command = resolveCommand(options.command);
+  checkCommandAllowed(policy.process, command);
+  Environment env = buildEnvironment(policy.process, environ);
+  bool bestEffort = options.bestEffort;
 
-  LandlockPlan landlock =
-      planLandlock(policy.landlock, options.bestEffort || policy.landlock.bestEffort);
+  ProcessPlan process = planProcess(policy.process, bestEffort);
+  LandlockPlan landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
   SeccompPlan seccomp =
-      planSeccomp(policy, options.bestEffort || policy.seccompBestEffort, command, environ);
+      planSeccomp(policy, bestEffort || policy.seccompBestEffort, command, env.envp());
   if (options.dryRun)
-    return printDryRun(options.policyPath, policy, command, landlock, seccomp);
-  acceptPlans(landlock, seccomp);
+    return printDryRun(options.policyPath, policy, command, process, landlock, seccomp);
+  acceptPlans(process, landlock, seccomp);
 
+  Cgroup cgroup = createCgroup(process.cgroups, policy.process);
+  enterNamespaces(process, cgroup); // supervised mode: only the child returns
+  becomeInit(process);              // pid namespace: only the command's process returns
+  setupMounts(process);
+  setupHostnameAndNetwork(process);
+  applyRlimits(process, bestEffort);
+  if (process.namespaces & runtime::kNsMount) {
+    closeLandlockPlan(landlock);
+    landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
+    acceptPlans(process, landlock, seccomp);
+  }
+
+  applyWorkdir(policy.process);
+  dropBoundingSet(process, bestEffort);
+  applyIdentity(process);
+  setCapabilities(process, bestEffort);
   setNoNewPrivs();
   restrictLandlock(landlock);
-  installSeccomp(seccomp, options.bestEffort || policy.seccompBestEffort);
-  execCommand(command, environ);
+  installSeccomp(seccomp, bestEffort || policy.seccompBestEffort);
+  execCommand(command, env.envp());
 }

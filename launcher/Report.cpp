@@ -91,10 +91,23 @@ void printSeccomp(const SeccompPlan &plan) {
     printProblem(problem);
 }
 
+void printProcess(const ProcessPlan &plan) {
+  std::printf("process: %s\n", statusName(plan.status));
+  if (plan.status == FeatureStatus::NotInPolicy)
+    return;
+  for (const std::string &line : plan.details)
+    std::printf("  %s\n", line.c_str());
+  for (const std::string &line : plan.degraded)
+    std::printf("  degraded: %s\n", line.c_str());
+  for (const Problem &problem : plan.refusals)
+    printProblem(problem);
+}
+
 } // namespace
 
 int printDryRun(const char *policyPath, const runtime::Policy &policy, const Command &command,
-                const LandlockPlan &landlock, const SeccompPlan &seccomp) {
+                const ProcessPlan &process, const LandlockPlan &landlock,
+                const SeccompPlan &seccomp) {
   std::printf("policy: '%s' from '%s'", policy.name.c_str(), policyPath);
   if (!policy.compilerVersion.empty())
     std::printf(" (compiled by %s)", policy.compilerVersion.c_str());
@@ -102,10 +115,12 @@ int printDryRun(const char *policyPath, const runtime::Policy &policy, const Com
     std::printf("\ncommand: none given\n");
   else
     std::printf("\ncommand: '%s'\n", command.path.c_str());
+  printProcess(process);
   printLandlock(landlock);
   printSeccomp(seccomp);
-  bool refused =
-      landlock.status == FeatureStatus::Refused || seccomp.status == FeatureStatus::Refused;
+  bool refused = process.status == FeatureStatus::Refused ||
+                 landlock.status == FeatureStatus::Refused ||
+                 seccomp.status == FeatureStatus::Refused;
   if (refused)
     std::printf("result: refused, exit %d; nothing was run\n", kExitSetup);
   else if (command.path.empty())
@@ -119,11 +134,16 @@ int printDryRun(const char *policyPath, const runtime::Policy &policy, const Com
   return refused ? kExitSetup : 0;
 }
 
-void acceptPlans(const LandlockPlan &landlock, const SeccompPlan &seccomp) {
+void acceptPlans(const ProcessPlan &process, const LandlockPlan &landlock,
+                 const SeccompPlan &seccomp) {
+  if (!process.refusals.empty())
+    dieWith(process.refusals.front());
   if (!landlock.refusals.empty())
     dieWith(landlock.refusals.front());
   if (!seccomp.refusals.empty())
     dieWith(seccomp.refusals.front());
+  for (const std::string &line : process.degraded)
+    warn("degraded: %s", line.c_str());
   for (const std::string &line : landlock.degraded)
     warn("degraded: %s", line.c_str());
   for (const std::string &line : seccomp.degraded)

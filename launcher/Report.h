@@ -4,6 +4,7 @@
 
 #include "launcher/Command.h"
 #include "launcher/Landlock.h"
+#include "launcher/Process.h"
 #include "launcher/Seccomp.h"
 #include "runtime/Policy.h"
 
@@ -12,10 +13,12 @@ namespace kavach::launch {
 // Prints, on stdout, per feature "enforced" / "degraded" / "refused" and why
 // for this kernel. Returns the exit code: 0, or 125 if anything is refused.
 int printDryRun(const char *policyPath, const runtime::Policy &policy, const Command &command,
-                const LandlockPlan &landlock, const SeccompPlan &seccomp);
+                const ProcessPlan &process, const LandlockPlan &landlock,
+                const SeccompPlan &seccomp);
 
 // For a real run: dies (125) with the first refusal, otherwise prints one
 // "degraded: ..." warning per feature that will not be enforced.
-void acceptPlans(const LandlockPlan &landlock, const SeccompPlan &seccomp);
+void acceptPlans(const ProcessPlan &process, const LandlockPlan &landlock,
+                 const SeccompPlan &seccomp);
 
 } // namespace kavach::launch

@@ -59,3 +59,19 @@ if os.path.exists(probe) and platform.machine() == "x86_64":
         lit_config.note("IA32 emulation is off on this kernel (bare int 0x80 ends with status %d); "
                         "i386 kernel tests are skipped, the filter's i386 handling is still tested "
                         "with the BPF interpreter" % r.returncode)
+
+# kavach-launch's process tests started by an ordinary user: root runs them
+# through setpriv, and the kernel must allow unprivileged user namespaces.
+# `cgroup-v1-or-v2-memory-pids`: this process's cgroup has the memory and
+# pids controllers somewhere root can create a child cgroup.
+import shutil
+if os.geteuid() == 0 and shutil.which("setpriv") and shutil.which("unshare"):
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        "unshare", "-U", "true"], capture_output=True)
+    if r.returncode == 0:
+        config.available_features.add("unprivileged-userns")
+if os.geteuid() == 0 and os.path.exists("/proc/self/cgroup"):
+    with open("/proc/self/cgroup") as f:
+        cg = f.read()
+    if ("memory" in cg and "pids" in cg) or os.path.exists("/sys/fs/cgroup/cgroup.subtree_control"):
+        config.available_features.add("cgroup-limits")

@@ -1,0 +1,146 @@
+// Mounts inside the new mount namespace. The order matters: propagation is
+// made private first (so nothing below leaks to the host), then the
+// read-only remounts (so the fresh /proc, /dev and /tmp mounted afterwards
+// stay writable where they must), then /proc, /dev, /tmp.
+//
+// Read-only root: every mount in /proc/self/mountinfo is remounted with
+// MS_REMOUNT|MS_BIND|MS_RDONLY, keeping the flags statvfs reports (nosuid,
+// nodev, noexec, atime): in a user namespace those are locked and a remount
+// that drops one fails with EPERM. A mount point that cannot be reached
+// (hidden under a later mount: ENOENT) is skipped, because a hidden mount
+// cannot be written through anyway; any other failure is fatal. No
+// pivot_root: the view keeps the host's tree, only writes are cut.
+//
+// /dev: device nodes cannot be created in a user namespace, so the host's
+// are bind-mounted, through O_PATH descriptors opened before the tmpfs
+// hides them. /proc: only a pid namespace gets a fresh one (a proc mount is
+// tied to the pid namespace of its mounter, and an unprivileged caller may
+// not mount one for the host's); without it the host's /proc stays.
+#include "launcher/Mounts.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+namespace kavach::launch {
+
+namespace {
+
+[[noreturn]] void dieMount(int err, const std::string &what) {
+  die(kExitSetup, err, "mounts: %s", what.c_str());
+}
+
+// Octal escapes (\040 for a space) in mountinfo paths.
+std::string unescape(const std::string &s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 3 < s.size()) {
+      int v = (s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0');
+      out += char(v);
+      i += 3;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+unsigned long lockedFlags(const char *path) {
+  struct statvfs st;
+  if (statvfs(path, &st) != 0)
+    return 0;
+  unsigned long flags = 0;
+  if (st.f_flag & ST_NOSUID)
+    flags |= MS_NOSUID;
+  if (st.f_flag & ST_NODEV)
+    flags |= MS_NODEV;
+  if (st.f_flag & ST_NOEXEC)
+    flags |= MS_NOEXEC;
+  if (st.f_flag & ST_NOATIME)
+    flags |= MS_NOATIME;
+  if (st.f_flag & ST_NODIRATIME)
+    flags |= MS_NODIRATIME;
+  if (st.f_flag & ST_RELATIME)
+    flags |= MS_RELATIME;
+  return flags;
+}
+
+void remountReadOnly() {
+  std::ifstream in("/proc/self/mountinfo");
+  std::string line;
+  std::vector<std::string> points;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string id, parent, dev, root, point;
+    fields >> id >> parent >> dev >> root >> point;
+    points.push_back(unescape(point));
+  }
+  for (const std::string &point : points) {
+    unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY | lockedFlags(point.c_str());
+    if (mount(nullptr, point.c_str(), nullptr, flags, nullptr) != 0 && errno != ENOENT)
+      dieMount(errno, "rootfs read_only: cannot remount '" + point + "' read-only");
+  }
+}
+
+void mountDev() {
+  static const char *const kNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+  int fds[sizeof kNodes / sizeof *kNodes];
+  for (size_t i = 0; i < sizeof kNodes / sizeof *kNodes; ++i) {
+    std::string path = std::string("/dev/") + kNodes[i];
+    fds[i] = open(path.c_str(), O_PATH | O_CLOEXEC);
+    if (fds[i] < 0 && (errno != ENOENT && errno != ENXIO))
+      dieMount(errno, "cannot open " + path);
+  }
+  if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") != 0)
+    dieMount(errno, "cannot mount a tmpfs on /dev");
+  for (size_t i = 0; i < sizeof kNodes / sizeof *kNodes; ++i) {
+    if (fds[i] < 0)
+      continue;
+    std::string path = std::string("/dev/") + kNodes[i];
+    int fd = open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+    if (fd < 0)
+      dieMount(errno, "cannot create " + path);
+    close(fd);
+    std::string source = strFormat("/proc/self/fd/%d", fds[i]);
+    if (mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0)
+      dieMount(errno, "cannot bind " + path);
+    close(fds[i]);
+  }
+  static const char *const kLinks[][2] = {{"/proc/self/fd", "/dev/fd"},
+                                          {"/proc/self/fd/0", "/dev/stdin"},
+                                          {"/proc/self/fd/1", "/dev/stdout"},
+                                          {"/proc/self/fd/2", "/dev/stderr"}};
+  for (const auto &link : kLinks)
+    if (symlink(link[0], link[1]) != 0)
+      dieMount(errno, std::string("cannot create ") + link[1]);
+  if (mkdir("/dev/shm", 01777) != 0 || chmod("/dev/shm", 01777) != 0)
+    dieMount(errno, "cannot create /dev/shm");
+  if (mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+    dieMount(errno, "cannot mount a tmpfs on /dev/shm");
+}
+
+} // namespace
+
+void setupMounts(const ProcessPlan &plan) {
+  if (!(plan.namespaces & runtime::kNsMount))
+    return;
+  // Private first: nothing mounted below may propagate to the host.
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
+    dieMount(errno, "cannot make the mounts private");
+  if (plan.policy->rootfsReadOnly)
+    remountReadOnly();
+  if ((plan.namespaces & runtime::kNsPid) &&
+      mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+    dieMount(errno, "cannot mount a fresh /proc");
+  mountDev();
+  if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+    dieMount(errno, "cannot mount a tmpfs on /tmp");
+}
+
+} // namespace kavach::launch

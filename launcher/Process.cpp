@@ -1,0 +1,198 @@
+// Planning the process set-up: which namespaces are created, whether the
+// launcher must supervise (fork) or can exec in place, and whether this
+// caller can do each part. Nothing is changed here, so --dry-run reports
+// exactly what a real run would do and refuse.
+//
+// Decisions, in the order docs/launcher.md lists them:
+//  - An unprivileged caller (no CAP_SYS_ADMIN) gets a user namespace when
+//    the policy asks for any other namespace or for ids other than its own:
+//    nothing else can create them. The maps are then one line each (the
+//    policy's uid/gid inside, the caller's outside); supplementary groups
+//    cannot be set there (setgroups is denied), so `groups` is refused
+//    unless best effort. A privileged caller's maps are written by a
+//    helper process in the parent namespace (the sync pipe), mapping 0 and
+//    the target ids to themselves.
+//  - Supervised mode (fork) when a pid namespace, wall_time or a cgroup
+//    limit needs a process that outlives the command's set-up; otherwise
+//    the launcher execs in place.
+//  - cgroup limits need a writable cgroup (root, or a delegated one).
+//  - The bounding set can only be changed with CAP_SETPCAP; without it (an
+//    unprivileged caller with no user namespace) it is left as is: the
+//    permitted set is already empty and no_new_privs stops execve from
+//    gaining capabilities, which the dry run says.
+#include "launcher/Process.h"
+
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace kavach::launch {
+
+namespace {
+
+bool hasEffectiveCap(int cap) {
+  __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+  __user_cap_data_struct data[2] = {};
+  if (syscall(SYS_capget, &header, data) != 0)
+    return false;
+  return data[cap / 32].effective & (1u << (cap % 32));
+}
+
+const char *nsName(uint32_t bit) {
+  switch (bit) {
+  case runtime::kNsUser:
+    return "user";
+  case runtime::kNsPid:
+    return "pid";
+  case runtime::kNsMount:
+    return "mount";
+  case runtime::kNsIpc:
+    return "ipc";
+  case runtime::kNsUts:
+    return "uts";
+  case runtime::kNsNet:
+    return "net";
+  case runtime::kNsCgroup:
+    return "cgroup";
+  }
+  return "?";
+}
+
+void refuseOrDegrade(ProcessPlan &plan, uint32_t part, bool bestEffort, Problem problem,
+                     const std::string &degradedLine) {
+  if (partBestEffort(plan, part, bestEffort)) {
+    plan.degraded.push_back(degradedLine);
+    plan.dropped |= part;
+  } else {
+    plan.refusals.push_back(std::move(problem));
+  }
+}
+
+} // namespace
+
+bool partBestEffort(const ProcessPlan &plan, uint32_t part, bool bestEffort) {
+  return bestEffort || (plan.policy && (plan.policy->bestEffort & part));
+}
+
+ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
+  ProcessPlan plan;
+  plan.policy = &policy;
+  if (!policy.present)
+    return plan;
+  plan.status = FeatureStatus::Enforced;
+  plan.outerUid = geteuid();
+  plan.outerGid = getegid();
+  plan.privileged = hasEffectiveCap(CAP_SYS_ADMIN) && hasEffectiveCap(CAP_SETUID) &&
+                    hasEffectiveCap(CAP_SETGID);
+  plan.namespaces = policy.namespaces;
+  plan.targetUid = policy.hasUid ? policy.uid : plan.outerUid;
+  plan.targetGid = policy.hasGid ? policy.gid : plan.outerGid;
+  bool otherIds = plan.targetUid != plan.outerUid || plan.targetGid != plan.outerGid;
+  if (!plan.privileged && !(plan.namespaces & runtime::kNsUser) &&
+      ((plan.namespaces & ~runtime::kNsUser) || otherIds)) {
+    plan.namespaces |= runtime::kNsUser;
+    plan.implicitUserNs = true;
+  }
+  bool userNs = plan.namespaces & runtime::kNsUser;
+  plan.mapWithHelper = userNs && plan.privileged;
+
+  if (plan.namespaces) {
+    std::string names;
+    for (uint32_t bit = 1; bit <= runtime::kNsCgroup; bit <<= 1)
+      if (plan.namespaces & bit)
+        names += std::string(names.empty() ? "" : ",") + nsName(bit);
+    plan.details.push_back("namespaces: " + names +
+                           (plan.implicitUserNs ? " (user: implicit, the caller is unprivileged)"
+                                                : ""));
+  }
+  if (userNs)
+    plan.details.push_back(strFormat(
+        "uid map: %u -> %u, gid map: %u -> %u%s", unsigned(plan.targetUid),
+        unsigned(plan.mapWithHelper ? plan.targetUid : plan.outerUid), unsigned(plan.targetGid),
+        unsigned(plan.mapWithHelper ? plan.targetGid : plan.outerGid),
+        plan.mapWithHelper ? " (and 0 -> 0 for the set-up; written by a helper)" : ""));
+  if (!policy.hostname.empty())
+    plan.details.push_back("hostname: " + policy.hostname);
+  if (plan.namespaces & runtime::kNsNet)
+    plan.details.push_back("network: empty net namespace, loopback up");
+  if (plan.namespaces & runtime::kNsMount)
+    plan.details.push_back(std::string("mounts: private propagation, fresh /proc, minimal /dev, "
+                                       "tmpfs /tmp") +
+                           (policy.rootfsReadOnly ? ", root file system read-only" : ""));
+
+  // Identity.
+  if (policy.hasGroups) {
+    if (userNs && !plan.privileged)
+      refuseOrDegrade(plan, runtime::kProcUser, bestEffort,
+                      {"supplementary groups cannot be set in a user namespace created by an "
+                       "unprivileged caller (setgroups is denied there)",
+                       0, "drop 'groups' from the policy, run as root, or allow best effort"},
+                      "supplementary groups are not set (unprivileged user namespace); the "
+                      "caller's groups are kept");
+    else if (!userNs && !plan.privileged)
+      refuseOrDegrade(plan, runtime::kProcUser, bestEffort,
+                      {"supplementary groups cannot be set without CAP_SETGID", EPERM, ""},
+                      "supplementary groups are not set (no CAP_SETGID)");
+    else
+      plan.setGroups = true;
+  }
+  if (policy.hasUid || policy.hasGid || policy.hasGroups)
+    plan.details.push_back(strFormat("identity: uid %u gid %u%s", unsigned(plan.targetUid),
+                                     unsigned(plan.targetGid),
+                                     plan.setGroups ? " with the policy's groups" : ""));
+
+  // Capabilities.
+  if (policy.capsPresent) {
+    plan.capsStep = true;
+    plan.dropBounding = userNs || hasEffectiveCap(CAP_SETPCAP);
+    if (!plan.dropBounding)
+      plan.details.push_back("capabilities: bounding set left as is (no CAP_SETPCAP); the "
+                             "permitted set is empty and no_new_privs blocks gaining any");
+    if (policy.capsKeep && !userNs && !plan.privileged)
+      refuseOrDegrade(plan, runtime::kProcCapabilities, bestEffort,
+                      {"capabilities cannot be kept: the caller has none to keep", EPERM,
+                       "run as root, or add a user namespace ('namespaces { user; }')"},
+                      "no capability is kept (the caller has none)");
+  }
+
+  // Limits that need a cgroup, and the supervisor.
+  bool wallTime = policy.limit(runtime::LimitKind::WallTime);
+  for (const char *controller : {"memory", "pids"}) {
+    runtime::LimitKind kind =
+        controller[0] == 'm' ? runtime::LimitKind::Memory : runtime::LimitKind::Pids;
+    if (!policy.limit(kind))
+      continue;
+    CgroupTarget target;
+    std::string why;
+    if (!findCgroup(controller, target, why)) {
+      refuseOrDegrade(plan, runtime::kProcLimits, bestEffort,
+                      {strFormat("cgroup limit '%s' cannot be applied: %s", controller,
+                                 why.c_str()),
+                       0, "run as root, delegate a cgroup to this user, or allow best effort"},
+                      strFormat("cgroup limit '%s' is not enforced: %s", controller, why.c_str()));
+      continue;
+    }
+    plan.cgroups.push_back(target);
+    plan.details.push_back(strFormat("cgroup: %s limit under %s (cgroup v%d)", controller,
+                                     target.parent.c_str(), target.v2 ? 2 : 1));
+  }
+  if (plan.namespaces & runtime::kNsPid)
+    plan.modeReason = "pid namespace";
+  else if (wallTime)
+    plan.modeReason = "wall_time";
+  else if (!plan.cgroups.empty())
+    plan.modeReason = "cgroup clean-up";
+  if (!plan.modeReason.empty())
+    plan.mode = RunMode::Supervised;
+  plan.details.insert(plan.details.begin(),
+                      plan.mode == RunMode::Direct
+                          ? std::string("mode: direct (exec in place, no fork)")
+                          : "mode: supervised (fork; needed for the " + plan.modeReason + ")");
+  if (!plan.refusals.empty())
+    plan.status = FeatureStatus::Refused;
+  else if (!plan.degraded.empty())
+    plan.status = FeatureStatus::Degraded;
+  return plan;
+}
+
+} // namespace kavach::launch

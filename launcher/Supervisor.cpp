@@ -1,0 +1,139 @@
+// The supervisor and the pid namespace's init. Both are the same loop:
+// signals are blocked (from before the fork, so none is lost) and taken
+// synchronously with sigtimedwait; SIGCHLD reaps, the forwarded signals go
+// to the child. A signal the kernel sent to the whole foreground process
+// group (Ctrl-C: si_code SI_KERNEL) already reached the command, so only
+// signals sent by a process (kill(1): si_code <= 0) are forwarded; that
+// keeps one Ctrl-C from arriving twice.
+//
+// wall_time is the supervisor's: at the deadline SIGTERM, after a grace of
+// kGraceSeconds SIGKILL, and exit 124 as timeout(1) does. With a pid
+// namespace SIGKILL to its init ends every process in it; without one,
+// what the command left behind is killed with its cgroup, if it has one,
+// and otherwise survives (docs/launcher.md says so).
+#include "launcher/Supervisor.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kavach::launch {
+
+namespace {
+
+constexpr int kForwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGCONT, SIGWINCH};
+constexpr int kGraceSeconds = 2;
+
+sigset_t supervisorSet() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD);
+  for (int sig : kForwarded)
+    sigaddset(&set, sig);
+  return set;
+}
+
+double now() {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// Waits for `child`; with `reapAll` (pid 1) reaps every other process too.
+// `deadline` 0: none. Returns the child's wait status, or -1 on timeout.
+int waitLoop(pid_t child, bool reapAll, double deadline) {
+  sigset_t set = supervisorSet();
+  for (;;) {
+    int status;
+    pid_t got;
+    while ((got = waitpid(reapAll ? -1 : child, &status, WNOHANG)) > 0)
+      if (got == child)
+        return status;
+    if (got < 0 && errno == ECHILD)
+      return 0; // cannot happen: the child is ours until reaped
+    siginfo_t info;
+    int sig;
+    if (deadline > 0) {
+      double left = deadline - now();
+      if (left <= 0)
+        return -1;
+      struct timespec ts;
+      ts.tv_sec = time_t(left);
+      ts.tv_nsec = long((left - double(ts.tv_sec)) * 1e9);
+      sig = sigtimedwait(&set, &info, &ts);
+    } else {
+      sig = sigwaitinfo(&set, &info);
+    }
+    if (sig <= 0 || sig == SIGCHLD)
+      continue;
+    if (info.si_code <= 0)
+      kill(child, sig);
+  }
+}
+
+} // namespace
+
+void blockSupervisorSignals(sigset_t &old) {
+  sigset_t set = supervisorSet();
+  sigprocmask(SIG_BLOCK, &set, &old);
+}
+
+int exitCodeFor(int status) {
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    if (sig == SIGSYS)
+      std::fprintf(stderr, "kavach-launch: the command was killed by SIGSYS (seccomp): it made a "
+                           "system call the policy kills\n");
+    return 128 + sig;
+  }
+  return kExitSetup;
+}
+
+void superviseChild(pid_t child, const ProcessPlan &plan, Cgroup &cgroup) {
+  const runtime::Limit *wall = plan.policy->limit(runtime::LimitKind::WallTime);
+  double deadline = wall ? now() + double(wall->value) : 0;
+  int status = waitLoop(child, false, deadline);
+  int code;
+  if (status == -1) {
+    std::fprintf(stderr,
+                 "kavach-launch: wall_time of %llus exceeded: sending SIGTERM, SIGKILL after %ds\n",
+                 (unsigned long long)wall->value, kGraceSeconds);
+    kill(child, SIGTERM);
+    if (waitLoop(child, false, now() + kGraceSeconds) == -1) {
+      kill(child, SIGKILL);
+      waitLoop(child, false, 0);
+    }
+    code = kExitTimeout;
+  } else {
+    code = exitCodeFor(status);
+  }
+  removeCgroup(cgroup);
+  std::exit(code);
+}
+
+void becomeInit(const ProcessPlan &plan) {
+  if (!(plan.namespaces & runtime::kNsPid))
+    return;
+  sigset_t oldMask;
+  blockSupervisorSignals(oldMask);
+  pid_t child = fork();
+  if (child < 0)
+    die(kExitSetup, errno, "pid namespace: cannot fork the command's process");
+  if (child == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+    return;
+  }
+  // pid 1: reap everything; when the command's process ends, so does the
+  // namespace (the kernel kills what is left).
+  std::exit(exitCodeFor(waitLoop(child, true, 0)));
+}
+
+} // namespace kavach::launch

@@ -1,0 +1,34 @@
+// The supervised process model. The launcher's parent half waits for the
+// child, forwards signals to it, enforces wall_time (SIGTERM, then SIGKILL
+// after a grace period, exit 124 like timeout(1)), removes the cgroup and
+// exits with the child's status (128+N for a signal). In a pid namespace
+// the child is pid 1 there: it forks the command's process, reaps every
+// orphan, forwards signals and reports the command's status.
+#pragma once
+
+#include "launcher/Cgroups.h"
+#include "launcher/Process.h"
+
+#include <csignal>
+#include <sys/types.h>
+
+namespace kavach::launch {
+
+inline constexpr int kExitTimeout = 124;
+
+// Blocks the forwarded signals and SIGCHLD (before the fork, so none is
+// lost); `old` receives the mask the child must restore.
+void blockSupervisorSignals(sigset_t &old);
+
+// The parent half; `child` was just created. Never returns.
+[[noreturn]] void superviseChild(pid_t child, const ProcessPlan &plan, Cgroup &cgroup);
+
+// With a pid namespace (the caller is its pid 1): forks; the parent becomes
+// the reaping init and never returns, the child returns. Otherwise a no-op.
+void becomeInit(const ProcessPlan &plan);
+
+// The launcher's exit code for a wait status; says so on stderr when the
+// command was killed by SIGSYS (the seccomp filter's kill action).
+int exitCodeFor(int status);
+
+} // namespace kavach::launch
