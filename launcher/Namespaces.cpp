@@ -97,18 +97,38 @@ bool writeIdMaps(pid_t pid, const ProcessPlan &plan, std::string &why) {
   dieWith(problem);
 }
 
-void unshareInPlace(const ProcessPlan &plan) {
+// Under best effort a namespace the kernel refuses is dropped from the plan
+// (so no later step acts as if it were there: no hostname set on the host's
+// uts namespace, no mounts on the host's tree), with one degraded line.
+bool degradeNamespaces(ProcessPlan &plan, uint32_t which, int err, bool bestEffort) {
+  if (!partBestEffort(plan, runtime::kProcNamespaces, bestEffort))
+    return false;
+  std::string names;
+  static const char *const kNames[] = {"user", "pid", "mount", "ipc", "uts", "net", "cgroup"};
+  for (int i = 0; i < 7; ++i)
+    if (which & plan.namespaces & (1u << i))
+      names += std::string(names.empty() ? "" : ",") + kNames[i];
+  warn("degraded: namespaces %s are not created (%s)", names.c_str(), std::strerror(err));
+  plan.namespaces &= ~which;
+  return true;
+}
+
+void unshareInPlace(ProcessPlan &plan, bool bestEffort) {
   int flags = restFlags(plan.namespaces);
   bool userNs = plan.namespaces & runtime::kNsUser;
   if (!userNs) {
-    if (flags && unshare(flags) != 0)
+    if (flags && unshare(flags) != 0 &&
+        !degradeNamespaces(plan, runtime::kNsAll, errno, bestEffort))
       dieNamespaces(plan, errno, "cannot create the namespaces");
     return;
   }
   flags |= CLONE_NEWUSER;
   if (!plan.mapWithHelper) {
-    if (unshare(flags) != 0)
+    if (unshare(flags) != 0) {
+      if (degradeNamespaces(plan, runtime::kNsAll, errno, bestEffort))
+        return;
       dieNamespaces(plan, errno, "cannot create the user namespace");
+    }
     std::string why;
     if (!writeIdMaps(getpid(), plan, why))
       die(kExitSetup, 0, "namespaces: %s", why.c_str());
@@ -142,6 +162,8 @@ void unshareInPlace(const ProcessPlan &plan) {
   int status = 0;
   while (waitpid(helper, &status, 0) < 0 && errno == EINTR) {
   }
+  if (err != 0 && degradeNamespaces(plan, runtime::kNsAll, err, bestEffort))
+    return;
   if (err != 0)
     dieNamespaces(plan, err, "cannot create the user namespace");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -150,11 +172,11 @@ void unshareInPlace(const ProcessPlan &plan) {
 
 } // namespace
 
-void enterNamespaces(const ProcessPlan &plan, Cgroup &cgroup) {
+void enterNamespaces(ProcessPlan &plan, Cgroup &cgroup, bool bestEffort) {
   if (plan.status == FeatureStatus::NotInPolicy)
     return;
   if (plan.mode == RunMode::Direct) {
-    unshareInPlace(plan);
+    unshareInPlace(plan, bestEffort);
     return;
   }
   bool userNs = plan.namespaces & runtime::kNsUser;
@@ -167,6 +189,11 @@ void enterNamespaces(const ProcessPlan &plan, Cgroup &cgroup) {
     die(kExitSetup, errno, "namespaces: cannot create the sync pipe");
   // A fork with namespace flags: the child continues on a copy of our stack.
   pid_t child = pid_t(syscall(SYS_clone, cloneFlags, nullptr, nullptr, nullptr, nullptr));
+  if (child < 0 && cloneFlags != SIGCHLD &&
+      degradeNamespaces(plan, runtime::kNsUser | runtime::kNsPid, errno, bestEffort)) {
+    userNs = false;
+    child = pid_t(syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+  }
   if (child < 0)
     dieNamespaces(plan, errno, userNs ? "cannot create the user namespace"
                                       : "cannot create the supervised child");
@@ -179,7 +206,9 @@ void enterNamespaces(const ProcessPlan &plan, Cgroup &cgroup) {
     close(sync[0]);
     sigprocmask(SIG_SETMASK, &oldMask, nullptr);
     int flags = restFlags(plan.namespaces);
-    if (flags && unshare(flags) != 0)
+    if (flags && unshare(flags) != 0 &&
+        !degradeNamespaces(plan, runtime::kNsAll & ~(runtime::kNsUser | runtime::kNsPid), errno,
+                           bestEffort))
       dieNamespaces(plan, errno, "cannot create the namespaces");
     return;
   }
@@ -215,7 +244,8 @@ void setupHostnameAndNetwork(const ProcessPlan &plan) {
   if (plan.status == FeatureStatus::NotInPolicy)
     return;
   const std::string &hostname = plan.policy->hostname;
-  if (!hostname.empty() && sethostname(hostname.data(), hostname.size()) != 0)
+  // Only in our own uts namespace: never the host's (a degraded one).
+  if (!hostname.empty() && (plan.namespaces & runtime::kNsUts) && sethostname(hostname.data(), hostname.size()) != 0)
     die(kExitSetup, errno, "hostname: cannot set '%s'", hostname.c_str());
   if (!(plan.namespaces & runtime::kNsNet))
     return;

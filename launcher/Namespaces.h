@@ -11,7 +11,9 @@
 
 namespace kavach::launch {
 
-void enterNamespaces(const ProcessPlan &plan, Cgroup &cgroup);
+// Under best effort (`bestEffort` or the policy's namespaces bit) a
+// namespace the kernel refuses is dropped from `plan` with a degraded line.
+void enterNamespaces(ProcessPlan &plan, Cgroup &cgroup, bool bestEffort);
 
 // Inside the new namespaces: hostname (uts) and loopback up (net).
 void setupHostnameAndNetwork(const ProcessPlan &plan);
