@@ -56,6 +56,7 @@
 #include "launcher/Report.h"
 #include "launcher/Seccomp.h"
 #include "launcher/Supervisor.h"
+#include "launcher/Verify.h"
 
 #include <unistd.h>
 
@@ -63,14 +64,21 @@ using namespace kavach;
 using namespace kavach::launch;
 
 int main(int argc, char **argv) {
+  if (isVerifyInside(argc, argv))
+    runVerifyInside(argc, argv); // --verify's checker, already inside the sandbox
   Options options = parseOptions(argc, argv);
   runtime::Policy policy = loadPolicy(options.policyPath, options.signerKeyPath);
-  Command command = resolveCommand(options.command);
-  checkCommandAllowed(policy.process, command);
-  Environment env = buildEnvironment(policy.process, environ);
   bool bestEffort = options.bestEffort;
-
   ProcessPlan process = planProcess(policy.process, bestEffort);
+  std::vector<std::string> verifierArgs;
+  std::vector<char *> verifierArgv;
+  Command command = options.verify ? verifierCommand(policy, process, options.json, verifierArgs,
+                                                     verifierArgv)
+                                   : resolveCommand(options.command);
+  if (!options.verify)
+    checkCommandAllowed(policy.process, command);
+  Environment env = buildEnvironment(policy.process, environ);
+
   LandlockPlan landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
   SeccompPlan seccomp =
       planSeccomp(policy, bestEffort || policy.seccompBestEffort, command, env.envp());
@@ -79,7 +87,7 @@ int main(int argc, char **argv) {
   acceptPlans(process, landlock, seccomp);
 
   Cgroup cgroup = createCgroup(process.cgroups, policy.process);
-  enterNamespaces(process, cgroup); // supervised mode: only the child returns
+  enterNamespaces(process, cgroup, bestEffort); // supervised mode: only the child returns
   becomeInit(process);              // pid namespace: only the command's process returns
   setupMounts(process);
   setupHostnameAndNetwork(process);

@@ -27,7 +27,9 @@ namespace {
 constexpr const char *kUsage =
     "usage: kavach-launch [--best-effort] [--dry-run] [--require-signature PUBKEY] POLICY.bin -- "
     "CMD [ARGS...]";
-constexpr const char *kUsageDryRun = "       kavach-launch --dry-run [--best-effort] POLICY.bin";
+constexpr const char *kUsageDryRun =
+    "       kavach-launch --dry-run [--best-effort] POLICY.bin\n"
+    "       kavach-launch --verify [--output-format=text|json] [--best-effort] POLICY.bin";
 
 constexpr const char *kHelp =
     "Applies a compiled kavach policy (Landlock rules and a seccomp filter) to\n"
@@ -37,6 +39,9 @@ constexpr const char *kHelp =
     "  --best-effort  run with degraded enforcement when the kernel lacks a\n"
     "                 Landlock right or seccomp, instead of refusing\n"
     "  --dry-run      print what would be enforced on this kernel; run nothing\n"
+    "  --verify       apply the policy, then check from inside (a re-exec of\n"
+    "                 kavach-launch) that every part is in force; exit 1 if not\n"
+    "  --output-format=text|json  the --verify report's format\n"
     "  --require-signature PUBKEY\n"
     "                 refuse POLICY.bin unless it is signed by the Ed25519 key\n"
     "                 in the file PUBKEY (kavachc --gen-key, --sign-key)\n"
@@ -86,6 +91,16 @@ Options parseOptions(int argc, char **argv) {
       options.dryRun = true;
       continue;
     }
+    if (std::strcmp(arg, "--verify") == 0) {
+      options.verify = true;
+      continue;
+    }
+    if (std::strncmp(arg, "--output-format=", 16) == 0) {
+      if (std::strcmp(arg + 16, "json") != 0 && std::strcmp(arg + 16, "text") != 0)
+        usageError(strFormat("unknown output format '%s' (text or json)", arg + 16));
+      options.json = std::strcmp(arg + 16, "json") == 0;
+      continue;
+    }
     if (std::strcmp(arg, "--require-signature") == 0) {
       if (i + 1 == argc || options.signerKeyPath)
         usageError(i + 1 == argc ? "--require-signature needs a public key file"
@@ -102,8 +117,10 @@ Options parseOptions(int argc, char **argv) {
   if (!options.policyPath)
     usageError("no policy file given");
   // A dry run may omit the command: it then reports on the policy and the
-  // kernel only.
-  if (i == argc && options.dryRun)
+  // kernel only. --verify runs its own checker instead of a command.
+  if (options.verify && (i != argc || options.dryRun))
+    usageError("--verify takes no command and no --dry-run");
+  if (i == argc && (options.dryRun || options.verify))
     return options;
   if (i == argc)
     usageError("missing '--' before the command");

@@ -8,6 +8,8 @@ struct Options {
   bool dryRun = false;     // --dry-run: report, run nothing
   const char *policyPath = nullptr;
   const char *signerKeyPath = nullptr; // --require-signature PUBKEYFILE
+  bool verify = false;                 // --verify: run the checker inside the applied sandbox
+  bool json = false;                   // --output-format=json (for --verify)
   char **command = nullptr; // NULL-terminated, into main's argv; NULL only for a dry run
 };
 

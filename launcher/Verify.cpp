@@ -1,0 +1,311 @@
+// The --verify checker. The outer launcher turns the policy into a list of
+// expectations (key=value arguments) and execs this binary with them as the
+// sandboxed command, through every step a real run takes: so what is
+// checked is what a command would get, including what survives execve
+// (no_new_privs, ambient capabilities, the seccomp filter, the Landlock
+// domain). The checker only observes:
+//   no_new_privs   prctl(PR_GET_NO_NEW_PRIVS)
+//   seccomp        prctl(PR_GET_SECCOMP) == 2, and Seccomp_filters from
+//                  /proc/self/status when Landlock lets it be read
+//   landlock       a directory the policy does not grant is denied (EACCES)
+//   capabilities   capget, PR_CAPBSET_READ, PR_CAP_AMBIENT_IS_SET
+//   namespaces     /proc/self/ns/* differs from the launcher's before set-up
+//                  (readlink: Landlock does not restrict it)
+//   ids            getresuid/getresgid/getgroups
+//   rlimits        getrlimit
+//   hostname       uname
+// Not observed: cgroup limits (their files are usually outside what the
+// policy lets the command read; the launcher checked its writes) and
+// wall_time. A syscall the policy's filter kills ends the checker; the
+// supervising launcher (or the caller's status, 159) then says so, and the
+// lines printed so far remain.
+#include "launcher/Verify.h"
+
+#include "launcher/Die.h"
+#include "runtime/LandlockAbi.h"
+
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace kavach::launch {
+
+namespace {
+
+struct NsName {
+  uint32_t bit;
+  const char *name;
+};
+const NsName kNs[] = {{runtime::kNsUser, "user"}, {runtime::kNsPid, "pid"},
+                      {runtime::kNsMount, "mnt"}, {runtime::kNsIpc, "ipc"},
+                      {runtime::kNsUts, "uts"},   {runtime::kNsNet, "net"},
+                      {runtime::kNsCgroup, "cgroup"}};
+
+struct RlimitName {
+  runtime::LimitKind kind;
+  int resource;
+  const char *name;
+};
+const RlimitName kRl[] = {{runtime::LimitKind::AddressSpace, RLIMIT_AS, "address_space"},
+                          {runtime::LimitKind::CpuTime, RLIMIT_CPU, "cpu_time"},
+                          {runtime::LimitKind::Processes, RLIMIT_NPROC, "processes"},
+                          {runtime::LimitKind::FileSize, RLIMIT_FSIZE, "file_size"},
+                          {runtime::LimitKind::OpenFiles, RLIMIT_NOFILE, "open_files"},
+                          {runtime::LimitKind::Stack, RLIMIT_STACK, "stack"},
+                          {runtime::LimitKind::Core, RLIMIT_CORE, "core"}};
+
+std::string nsLink(const char *name) {
+  char buf[64] = {};
+  std::string path = std::string("/proc/self/ns/") + name;
+  ssize_t n = readlink(path.c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, size_t(n)) : std::string("unreadable");
+}
+
+// A directory no rule grants read_dir on: "/" unless a rule is "/" itself.
+std::string landlockProbe(const runtime::LandlockPolicy &ll) {
+  namespace L = runtime::landlock;
+  if (!ll.present || !(ll.handledFs & L::kFsReadDir))
+    return "";
+  for (const runtime::LandlockPathRule &rule : ll.pathRules)
+    if (rule.path == "/" && (rule.access & L::kFsReadDir))
+      return "";
+  return "/";
+}
+
+// ---- The checker.
+
+enum class Seen { Ok, Missing, Unobservable };
+
+std::string jsonEscape(const std::string &in) {
+  std::string out;
+  for (char c : in) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20)
+      out += strFormat("\\u%04x", c);
+    else
+      out += c;
+  }
+  return out;
+}
+
+struct Report {
+  bool json = false;
+  int checks = 0, missing = 0, unobservable = 0;
+  void line(const char *name, Seen seen, const std::string &observed) {
+    ++checks;
+    missing += seen == Seen::Missing;
+    unobservable += seen == Seen::Unobservable;
+    const char *word = seen == Seen::Ok ? "ok" : seen == Seen::Missing ? "MISSING" : "unobservable";
+    if (json)
+      std::printf("%s{\"check\":\"%s\",\"status\":\"%s\",\"observed\":\"%s\"}",
+                  checks > 1 ? "," : "", name, word, jsonEscape(observed).c_str());
+    else
+      std::printf("%s: %s (%s)\n", name, word, observed.c_str());
+    std::fflush(stdout);
+  }
+  void line(const char *name, bool ok, const std::string &observed) {
+    line(name, ok ? Seen::Ok : Seen::Missing, observed);
+  }
+  // The observing call itself failed (typically the policy's own filter
+  // answering ENOSYS/EPERM): neither ok nor missing.
+  void blind(const char *name, const char *call, int err) {
+    line(name, Seen::Unobservable, strFormat("%s failed: %s", call, std::strerror(err)));
+  }
+};
+
+unsigned long long capMask(const __user_cap_data_struct *d, int which) {
+  auto get = [&](int i) -> uint32_t {
+    return which == 0 ? d[i].effective : which == 1 ? d[i].permitted : d[i].inheritable;
+  };
+  return (unsigned long long)get(1) << 32 | get(0);
+}
+
+void checkOne(Report &r, const std::string &key, const std::string &value) {
+  if (key == "nnp") {
+    int v = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+    if (v < 0)
+      return r.blind("no_new_privs", "prctl", errno);
+    r.line("no_new_privs", v == 1, strFormat("%d", v));
+  } else if (key == "seccomp") {
+    int mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+    if (mode < 0)
+      return r.blind("seccomp", "prctl", errno);
+    std::string filters = "filter count unreadable";
+    if (FILE *f = std::fopen("/proc/self/status", "re")) {
+      char line[256];
+      while (std::fgets(line, sizeof line, f))
+        if (std::strncmp(line, "Seccomp_filters:", 16) == 0)
+          filters = strFormat("%d filter(s)", std::atoi(line + 16));
+      std::fclose(f);
+    }
+    r.line("seccomp", mode == 2, strFormat("mode %d, %s", mode, filters.c_str()));
+  } else if (key == "landlock") {
+    int fd = open(value.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int err = errno;
+    if (fd >= 0)
+      close(fd);
+    if (fd < 0 && err != EACCES)
+      return r.blind("landlock", "open", err);
+    r.line("landlock", fd < 0 && err == EACCES,
+           strFormat("listing '%s': %s", value.c_str(), fd >= 0 ? "allowed" : std::strerror(err)));
+  } else if (key == "caps" || key == "bnd") {
+    unsigned long long want = std::strtoull(value.c_str(), nullptr, 16);
+    if (key == "bnd") {
+      unsigned long long bnd = 0;
+      if (prctl(PR_CAPBSET_READ, 0, 0, 0, 0) < 0)
+        return r.blind("capabilities bounding", "prctl", errno);
+      for (int c = 0; c < 64; ++c)
+        if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+          bnd |= 1ull << c;
+      r.line("capabilities bounding", bnd == want, strFormat("%#llx, policy %#llx", bnd, want));
+      return;
+    }
+    __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct d[2] = {};
+    if (syscall(SYS_capget, &h, d) != 0)
+      return r.blind("capabilities", "capget", errno);
+    unsigned long long amb = 0;
+    for (int c = 0; c < 64; ++c)
+      if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) == 1)
+        amb |= 1ull << c;
+    unsigned long long eff = capMask(d, 0), prm = capMask(d, 1), inh = capMask(d, 2);
+    r.line("capabilities", eff == want && prm == want && inh == want && amb == want,
+           strFormat("eff %#llx prm %#llx inh %#llx amb %#llx, policy %#llx", eff, prm, inh,
+                     amb, want));
+  } else if (key.compare(0, 3, "ns.") == 0) {
+    std::string name = key.substr(3), inside = nsLink(name.c_str());
+    if (inside == "unreadable")
+      return r.blind(("namespace " + name).c_str(), "readlink", errno);
+    r.line(("namespace " + name).c_str(), inside != value && inside != "unreadable",
+           inside + ", launcher's was " + value);
+  } else if (key == "uid" || key == "gid") {
+    unsigned ids[3];
+    if (key == "uid") {
+      uid_t a, b, c;
+      if (getresuid(&a, &b, &c) != 0)
+        return r.blind("uid", "getresuid", errno);
+      ids[0] = a, ids[1] = b, ids[2] = c;
+    } else {
+      gid_t a, b, c;
+      if (getresgid(&a, &b, &c) != 0)
+        return r.blind("gid", "getresgid", errno);
+      ids[0] = a, ids[1] = b, ids[2] = c;
+    }
+    unsigned want = unsigned(std::strtoul(value.c_str(), nullptr, 10));
+    r.line(key.c_str(), ids[0] == want && ids[1] == want && ids[2] == want,
+           strFormat("%u/%u/%u, policy %u", ids[0], ids[1], ids[2], want));
+  } else if (key.compare(0, 3, "rl.") == 0) {
+    std::string name = key.substr(3);
+    for (const RlimitName &rl : kRl)
+      if (name == rl.name) {
+        struct rlimit got;
+        if (getrlimit(rl.resource, &got) != 0)
+          return r.blind(("rlimit " + name).c_str(), "getrlimit", errno);
+        unsigned long long want = std::strtoull(value.c_str(), nullptr, 10);
+        r.line(("rlimit " + name).c_str(), got.rlim_cur == want && got.rlim_max == want,
+               strFormat("%llu/%llu, policy %llu", (unsigned long long)got.rlim_cur,
+                         (unsigned long long)got.rlim_max, want));
+      }
+  } else if (key == "hostname") {
+    struct utsname u;
+    if (uname(&u) != 0)
+      return r.blind("hostname", "uname", errno);
+    r.line("hostname", value == u.nodename, u.nodename);
+  }
+}
+
+} // namespace
+
+bool isVerifyInside(int argc, char **argv) {
+  return argc >= 2 && std::strcmp(argv[1], "--verify-inside") == 0;
+}
+
+void runVerifyInside(int argc, char **argv) {
+  Report r;
+  r.json = argc >= 3 && std::strcmp(argv[2], "fmt=json") == 0;
+  if (r.json)
+    std::printf("{\"checks\":[");
+  for (int i = 3; i < argc; ++i) {
+    std::string arg = argv[i];
+    size_t eq = arg.find('=');
+    checkOne(r, arg.substr(0, eq), eq == std::string::npos ? "" : arg.substr(eq + 1));
+  }
+  if (r.json)
+    std::printf("],\"missing\":%d,\"unobservable\":%d,\"ok\":%s}\n", r.missing,
+                r.unobservable, r.missing || r.unobservable ? "false" : "true");
+  else if (r.missing)
+    std::printf("result: %d of %d checks failed: the sandbox lacks what the policy asks for\n",
+                r.missing, r.checks);
+  else if (r.unobservable)
+    std::printf("result: nothing missing, but %d of %d checks could not observe (the policy "
+                "denies the calls they need)\n",
+                r.unobservable, r.checks);
+  else
+    std::printf("result: all %d checks passed\n", r.checks);
+  std::fflush(stdout);
+  // 0: all observed; 1: something is missing; 2: nothing missing, not all seen.
+  std::exit(r.missing ? 1 : r.unobservable ? 2 : 0);
+}
+
+Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, bool json,
+                        std::vector<std::string> &storage, std::vector<char *> &argv) {
+  char self[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0)
+    die(kExitSetup, errno, "--verify: cannot find this executable");
+  self[n] = '\0';
+  storage = {self, "--verify-inside", json ? "fmt=json" : "fmt=text", "nnp=1"};
+  if (!policy.seccomp.empty())
+    storage.push_back("seccomp=1");
+  std::string probe = landlockProbe(policy.landlock);
+  if (!probe.empty())
+    storage.push_back("landlock=" + probe);
+  const runtime::ProcessPolicy &p = policy.process;
+  if (p.present) {
+    if (p.capsPresent) {
+      storage.push_back(strFormat("caps=%llx", (unsigned long long)p.capsKeep));
+      if (process.dropBounding)
+        storage.push_back(strFormat("bnd=%llx", (unsigned long long)p.capsKeep));
+    }
+    for (const NsName &ns : kNs)
+      if (process.namespaces & ns.bit)
+        storage.push_back(std::string("ns.") + ns.name + "=" + nsLink(ns.name));
+    if (p.hasUid || p.hasGid || process.namespaces & runtime::kNsUser) {
+      storage.push_back(strFormat("uid=%u", unsigned(process.targetUid)));
+      storage.push_back(strFormat("gid=%u", unsigned(process.targetGid)));
+    }
+    for (const RlimitName &rl : kRl)
+      if (const runtime::Limit *l = p.limit(rl.kind))
+        storage.push_back(strFormat("rl.%s=%llu", rl.name, (unsigned long long)l->value));
+    if (!p.hostname.empty())
+      storage.push_back("hostname=" + p.hostname);
+  }
+  // The one thing --verify adds to the policy: executing this binary.
+  namespace L = runtime::landlock;
+  if (policy.landlock.present && (policy.landlock.handledFs & L::kFsExecute)) {
+    policy.landlock.pathRules.push_back(
+        {(L::kFsExecute | L::kFsReadFile) & policy.landlock.handledFs, self});
+    std::fprintf(stderr, "kavach-launch: --verify: granted execute on '%s' for the checker\n",
+                 self);
+  }
+  argv.clear();
+  for (std::string &s : storage)
+    argv.push_back(s.data());
+  argv.push_back(nullptr);
+  Command command;
+  command.path = self;
+  command.argv = argv.data();
+  return command;
+}
+
+} // namespace kavach::launch
