@@ -278,7 +278,8 @@ std::string rightNames(ll::Kind kind, uint64_t mask) {
   return out.empty() ? std::string("none") : out;
 }
 
-LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort) {
+LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort,
+                          bool buildRuleset) {
   LandlockPlan plan;
   if (!policy.present)
     return plan;
@@ -313,6 +314,24 @@ LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort
 
   // Nothing left to handle (every right dropped): there is no ruleset to
   // build, and an empty one is an error (ENOMSG) anyway.
+  if (!buildRuleset) {
+    // Checks only (the ruleset is built later, in the mount namespace):
+    // the ABI verdict above, and each ${VAR} resolved now, before the
+    // namespaces change what getuid and the passwd entry say.
+    for (const runtime::LandlockPathRule &rule : policy.pathRules) {
+      std::string path;
+      Problem problem;
+      if (!expandPathVars(rule.path, path, problem)) {
+        problem.what = strFormat("landlock path '%s': %s", rule.path.c_str(), problem.what.c_str());
+        plan.refusals.push_back(problem);
+      }
+    }
+    if (!plan.refusals.empty())
+      plan.status = FeatureStatus::Refused;
+    else if (!plan.degraded.empty())
+      plan.status = FeatureStatus::Degraded;
+    return plan;
+  }
   if (plan.refusals.empty() && (plan.handledFs | plan.handledNet | plan.scoped) != 0) {
     RulesetAttr attr{plan.handledFs, plan.handledNet, plan.scoped};
     // Pass only the fields this ABI knows; older kernels reject a larger size

@@ -50,7 +50,10 @@ struct LandlockPlan {
 // with `bestEffort` degrading, when rights are missing), resolves ${VARS},
 // opens each path (skipping missing ones) and builds the ruleset. Touches
 // nothing about the current process; a dry run can simply report.
-LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort);
+// With `buildRuleset` false only the ABI and ${VAR} checks run (a real
+// run with a mount namespace builds the ruleset there, see Main.cpp).
+LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort,
+                          bool buildRuleset = true);
 
 // Closes the plan's ruleset (a plan made before the mount namespace is
 // replaced by one made inside it: rules attach to inodes, and /tmp, /proc

@@ -26,8 +26,9 @@
 //      the command's process;
 //   7. mounts, hostname and loopback, rlimits: they need the namespaces'
 //      privileges, which the capability step takes away;
-//   8. Landlock is planned again inside a new mount namespace (its rules
-//      attach to inodes: /tmp, /proc, /dev are new file systems there);
+//   8. with a mount namespace the Landlock ruleset is built only now, inside
+//      it (its rules attach to inodes: /tmp, /proc, /dev are new file
+//      systems there); step 4 checked the ABI and resolved the ${VARS};
 //   9. working directory, then the bounding set and KEEP_CAPS, the ids,
 //      and the exact capability sets;
 //  10. NO_NEW_PRIVS, before landlock_restrict_self and seccomp: both need it
@@ -79,7 +80,10 @@ int main(int argc, char **argv) {
     checkCommandAllowed(policy.process, command);
   Environment env = buildEnvironment(policy.process, environ);
 
-  LandlockPlan landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
+  // With a mount namespace a real run builds the ruleset only inside it.
+  bool landlockLater = !options.dryRun && (process.namespaces & runtime::kNsMount);
+  LandlockPlan landlock =
+      planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort, !landlockLater);
   SeccompPlan seccomp =
       planSeccomp(policy, bestEffort || policy.seccompBestEffort, command, env.envp());
   if (options.dryRun)
@@ -92,7 +96,7 @@ int main(int argc, char **argv) {
   setupMounts(process);
   setupHostnameAndNetwork(process);
   applyRlimits(process, bestEffort);
-  if (process.namespaces & runtime::kNsMount) {
+  if (landlockLater) {
     closeLandlockPlan(landlock);
     landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
     acceptPlans(process, landlock, seccomp);
