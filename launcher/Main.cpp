@@ -45,6 +45,7 @@
 #include "launcher/Die.h"
 #include "launcher/Env.h"
 #include "launcher/Exec.h"
+#include "launcher/Explain.h"
 #include "launcher/Identity.h"
 #include "launcher/Landlock.h"
 #include "launcher/Limits.h"
@@ -69,6 +70,8 @@ int main(int argc, char **argv) {
     runVerifyInside(argc, argv); // --verify's checker, already inside the sandbox
   Options options = parseOptions(argc, argv);
   runtime::Policy policy = loadPolicy(options.policyPath, options.signerKeyPath);
+  if (options.explain)
+    return printExplanation(options.policyPath, policy);
   bool bestEffort = options.bestEffort;
   ProcessPlan process = planProcess(policy.process, bestEffort);
   std::vector<std::string> verifierArgs;
@@ -99,7 +102,7 @@ int main(int argc, char **argv) {
   if (landlockLater) {
     closeLandlockPlan(landlock);
     landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
-    acceptPlans(process, landlock, seccomp);
+    acceptLandlockReplan(landlock);
   }
 
   applyWorkdir(policy.process);

@@ -29,7 +29,8 @@ constexpr const char *kUsage =
     "CMD [ARGS...]";
 constexpr const char *kUsageDryRun =
     "       kavach-launch --dry-run [--best-effort] POLICY.bin\n"
-    "       kavach-launch --verify [--output-format=text|json] [--best-effort] POLICY.bin";
+    "       kavach-launch --verify [--output-format=text|json] [--best-effort] POLICY.bin\n"
+    "       kavach-launch --explain POLICY.bin";
 
 constexpr const char *kHelp =
     "Applies a compiled kavach policy (Landlock rules and a seccomp filter) to\n"
@@ -42,6 +43,7 @@ constexpr const char *kHelp =
     "  --verify       apply the policy, then check from inside (a re-exec of\n"
     "                 kavach-launch) that every part is in force; exit 1 if not\n"
     "  --output-format=text|json  the --verify report's format\n"
+    "  --explain      say what the policy does, in plain words; run nothing\n"
     "  --require-signature PUBKEY\n"
     "                 refuse POLICY.bin unless it is signed by the Ed25519 key\n"
     "                 in the file PUBKEY (kavachc --gen-key, --sign-key)\n"
@@ -91,6 +93,10 @@ Options parseOptions(int argc, char **argv) {
       options.dryRun = true;
       continue;
     }
+    if (std::strcmp(arg, "--explain") == 0) {
+      options.explain = true;
+      continue;
+    }
     if (std::strcmp(arg, "--verify") == 0) {
       options.verify = true;
       continue;
@@ -120,7 +126,7 @@ Options parseOptions(int argc, char **argv) {
   // kernel only. --verify runs its own checker instead of a command.
   if (options.verify && (i != argc || options.dryRun))
     usageError("--verify takes no command and no --dry-run");
-  if (i == argc && (options.dryRun || options.verify))
+  if (i == argc && (options.dryRun || options.verify || options.explain))
     return options;
   if (i == argc)
     usageError("missing '--' before the command");

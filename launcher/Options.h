@@ -10,6 +10,7 @@ struct Options {
   const char *signerKeyPath = nullptr; // --require-signature PUBKEYFILE
   bool verify = false;                 // --verify: run the checker inside the applied sandbox
   bool json = false;                   // --output-format=json (for --verify)
+  bool explain = false;                // --explain: describe the policy, run nothing
   char **command = nullptr; // NULL-terminated, into main's argv; NULL only for a dry run
 };
 

@@ -150,4 +150,9 @@ void acceptPlans(const ProcessPlan &process, const LandlockPlan &landlock,
     warn("degraded: %s", line.c_str());
 }
 
+void acceptLandlockReplan(const LandlockPlan &landlock) {
+  if (!landlock.refusals.empty())
+    dieWith(landlock.refusals.front());
+}
+
 } // namespace kavach::launch

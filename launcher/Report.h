@@ -21,4 +21,8 @@ int printDryRun(const char *policyPath, const runtime::Policy &policy, const Com
 void acceptPlans(const ProcessPlan &process, const LandlockPlan &landlock,
                  const SeccompPlan &seccomp);
 
+// For the Landlock plan made again inside a mount namespace: dies with its
+// first refusal; its degraded lines were already printed for the first plan.
+void acceptLandlockReplan(const LandlockPlan &landlock);
+
 } // namespace kavach::launch
