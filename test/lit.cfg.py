@@ -24,6 +24,7 @@ def tool(name):
 config.substitutions.append(("%kavachc", tool("kavachc")))
 config.substitutions.append(("%kavach-launch", tool("kavach-launch")))
 config.substitutions.append(("%probe", tool("kavach-probe")))
+config.substitutions.append(("%escape", tool("kavach-escape")))
 config.substitutions.append(("%stdlib", config.kavach_stdlib_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 # FileCheck, not, count and split-file come from llvm_tools_dir, first on PATH.
