@@ -55,7 +55,7 @@ int waitLoop(pid_t child, bool reapAll, double deadline) {
       if (got == child)
         return status;
     if (got < 0 && errno == ECHILD)
-      return 0; // cannot happen: the child is ours until reaped
+      return kExitSetup << 8; // cannot happen (the child is ours until reaped): never "success"
     siginfo_t info;
     int sig;
     if (deadline > 0) {

@@ -76,3 +76,12 @@ if os.geteuid() == 0 and os.path.exists("/proc/self/cgroup"):
         cg = f.read()
     if ("memory" in cg and "pids" in cg) or os.path.exists("/sys/fs/cgroup/cgroup.subtree_control"):
         config.available_features.add("cgroup-limits")
+
+# `static-launcher`: kavach-launch has no ELF interpreter (the default build;
+# sanitizer builds link it dynamically), so it starts under policies that
+# deny opening shared libraries.
+launcher = tool("kavach-launch")
+if os.path.exists(launcher):
+    r = subprocess.run(["ldd", launcher], capture_output=True, text=True)
+    if "not a dynamic executable" in (r.stdout + r.stderr):
+        config.available_features.add("static-launcher")
