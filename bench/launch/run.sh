@@ -1,7 +1,9 @@
 #!/bin/sh
 # bench/launch/run.sh BUILD_DIR [N]: launch cost of kavach-launch against
 # bare /bin/true, a static exec-only helper (the floor for any launcher
-# that execs), and the peers installed here (unshare, bwrap, firejail),
+# that execs), the minimal reference launcher in C (ref-launcher.c: the
+# same precompiled filter and Landlock paths, no checks), and the peers
+# installed here (unshare, bwrap, firejail),
 # interleaved round by round, N runs each (default 200). Ratios are to
 # bare /bin/true. Policies: std.strict with its `network none` (direct
 # mode, one net namespace), std.strict without a namespace (direct, no
@@ -14,6 +16,7 @@ work=$(mktemp -d /var/tmp/kavach-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cc -O2 -o "$work/launchbench" "$here/launchbench.c"
 cc -O2 -static -o "$work/exec-only" "$here/exec-only.c"
+cc -O2 -static -o "$work/ref-launcher" "$here/ref-launcher.c"
 cp "$build/bin/kavach-launch" "$work/"
 kavachc=$build/bin/kavachc
 stdlib=$(cd "$here/../../stdlib-policies" && pwd)
@@ -22,8 +25,13 @@ printf 'policy ns4 extends std.strict { namespaces { user, pid, mount, net; } }\
 "$kavachc" "$stdlib/strict.kv" -o "$work/strict.bin"
 "$kavachc" "$work/direct.kv" -o "$work/direct.bin"
 "$kavachc" "$work/ns4.kv" -o "$work/ns4.bin"
+"$kavachc" "$work/direct.kv" --emit=bpf --arch=x86_64 -o "$work/direct.bpf"
 cd "$work"
+# The reference launcher gets the same paths kavach-launch opens for direct.bin.
+paths=$(./kavach-launch --dry-run direct.bin | sed -n "s/^  path '\([^']*\)'.*/\1/p")
+# shellcheck disable=SC2086 # one argument per path
 set -- /bin/true :: ./exec-only /bin/true \
+  :: ./ref-launcher direct.bpf $paths -- /bin/true \
   :: ./kavach-launch direct.bin -- /bin/true \
   :: ./kavach-launch strict.bin -- /bin/true \
   :: ./kavach-launch ns4.bin -- /bin/true \
