@@ -110,7 +110,9 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
         "uid map: %u -> %u, gid map: %u -> %u%s", unsigned(plan.targetUid),
         unsigned(plan.mapWithHelper ? plan.targetUid : plan.outerUid), unsigned(plan.targetGid),
         unsigned(plan.mapWithHelper ? plan.targetGid : plan.outerGid),
-        plan.mapWithHelper ? " (and 0 -> 0 for the set-up; written by a helper)" : ""));
+        !plan.mapWithHelper    ? ""
+        : plan.targetUid != 0 ? " (and 0 -> 0 for the set-up; written from the parent namespace)"
+                              : " (written from the parent namespace)"));
   if (!policy.hostname.empty())
     plan.details.push_back("hostname: " + policy.hostname);
   if (plan.namespaces & runtime::kNsNet)
