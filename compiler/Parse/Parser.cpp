@@ -143,6 +143,9 @@ private:
 
   std::string unquote(antlr4::tree::TerminalNode *N) {
     std::string S = N->getText();
+    // Paths, names and values end at a NUL in the kernel and libc.
+    if (S.find('\0') != std::string::npos)
+      Diags.error(Pos.range(N), "string contains a NUL byte");
     std::string Out;
     for (size_t I = 1; I + 1 < S.size(); ++I) {
       if (S[I] == '\\' && I + 2 < S.size()) {

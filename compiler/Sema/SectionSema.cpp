@@ -110,6 +110,12 @@ private:
 
   // Substitutes -D parameters; keeps launch-time variables for the launcher.
   std::optional<std::string> expandPath(const ast::Word &W) {
+    // A kernel path ends at the first NUL; a policy must not say one thing
+    // and mean another (found by test/fuzz/fuzz-policy-text).
+    if (W.text.find('\0') != std::string::npos) {
+      D.error(W.range, "path contains a NUL byte");
+      return std::nullopt;
+    }
     std::string Out;
     StringRef T = W.text;
     while (!T.empty()) {
