@@ -85,3 +85,11 @@ if os.path.exists(launcher):
     r = subprocess.run(["ldd", launcher], capture_output=True, text=True)
     if "not a dynamic executable" in (r.stdout + r.stderr):
         config.available_features.add("static-launcher")
+
+# Tests that mount a fresh tmpfs on /tmp inside the sandbox cannot reach the
+# probe binaries when the build tree itself lives under /tmp (e.g. a CI clone
+# in /tmp): they are marked UNSUPPORTED there, with this note.
+if os.path.realpath(config.kavach_obj_root).startswith("/tmp/"):
+    lit_config.note("build tree is under /tmp: tests that mount a tmpfs on /tmp are unsupported")
+else:
+    config.available_features.add("build-outside-tmp")
