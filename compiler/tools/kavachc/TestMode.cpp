@@ -19,12 +19,16 @@
 //    the syscall; `on ARCH` may name a compat arch (i386, x32, arm), which runs
 //    on its native filter with that arch's AUDIT_ARCH value.
 //  - Arguments are integers or named constants; unlisted arguments are 0.
-//  - `expect score(...) >= N;` needs scoring, which kavachc does not have yet:
-//    such an expectation is reported as an error ("not supported yet"), never
-//    silently passed.
+//  - `expect score(BACKEND) OP N;` (OP: >=, >, <=, <, ==; BACKEND a row of
+//    compiler/Score/Backends.def, as in `kavachc --score`) compares the score
+//    that backend gives the policy as compiled, the same number as
+//    `kavachc --score` and `require score >= N on BACKEND`. A failure names
+//    the actual score and, as notes, what would raise it there. `<=`/`<` are
+//    there to pin a score that must not silently grow either (e.g. noop).
 #include "Driver.h"
 
 #include "compiler/Emit/Simulate.h"
+#include "compiler/Score/Score.h"
 #include "compiler/Sema/SemaContext.h"
 #include "runtime/Bpf.h"
 
@@ -67,9 +71,9 @@ std::string joined(const std::vector<std::string> &V) {
 
 class PolicyTester {
 public:
-  PolicyTester(Session &S, sema::Program &Prog, const ast::Policy &P,
+  PolicyTester(Session &S, sema::Program &Prog, const ast::Policy &P, const ir::PolicyIR &IR,
                const emit::CompiledPolicy &C, DiagnosticEngine &Results, Tally &T)
-      : S(S), Ctx{Prog, *S.Diags, P, {}}, C(C), Results(Results), T(T) {}
+      : S(S), Ctx{Prog, *S.Diags, P, {}}, IR(IR), C(C), Results(Results), T(T) {}
 
   void run() {
     for (const ast::Expect &E : Ctx.main.expects)
@@ -126,13 +130,62 @@ private:
     return Out;
   }
 
-  // True when the expectation holds; otherwise it has been reported.
-  bool check(const ast::Expect &E) {
-    if (E.cmp) {
-      fail(E.range, "'expect " + E.syscall.text + "(...) " + E.cmp->text +
-                        " N' is not supported yet: kavachc has no scoring");
+  static bool compare(unsigned Got, StringRef Op, unsigned Bound) {
+    if (Op == ">=") return Got >= Bound;
+    if (Op == ">") return Got > Bound;
+    if (Op == "<=") return Got <= Bound;
+    if (Op == "<") return Got < Bound;
+    return Got == Bound; // "==": the grammar allows nothing else
+  }
+
+  // `expect score(BACKEND) OP N;`
+  bool checkScore(const ast::Expect &E) {
+    std::string Text = "score(" + (E.args.empty() ? std::string() : E.args[0].text) + ") " +
+                       E.cmp->text + " " + E.bound.text;
+    if (E.syscall.text != "score") {
+      fail(E.syscall.range, "only 'score(BACKEND)' can be compared with " + E.cmp->text +
+                                "; a syscall expectation is 'expect " + E.syscall.text +
+                                "(...) -> ACTION;'");
       return false;
     }
+    std::vector<std::string> Names;
+    for (const score::BackendInfo &B : score::allBackends())
+      Names.push_back(B.name);
+    if (E.args.size() != 1 || E.args[0].kind != ast::Atom::Kind::Ident) {
+      fail(E.args.empty() ? E.syscall.range : E.args[0].range,
+           "expected one backend name: score(" + joined(Names) + ")");
+      return false;
+    }
+    const score::BackendInfo *B = score::findBackend(E.args[0].text);
+    if (!B) {
+      fail(E.args[0].range, "unknown backend '" + E.args[0].text + "'");
+      Results.suggest(E.args[0].range, E.args[0].text, Names);
+      return false;
+    }
+    if (!E.bound.unit.empty() || E.bound.overflow || E.bound.value > 100) {
+      fail(E.bound.range, "a score is 0-100, got " + E.bound.text);
+      return false;
+    }
+    score::BackendScore Got = score::scoreOn(*B, score::restrictionsOf(IR));
+    if (!compare(Got.score, E.cmp->text, unsigned(E.bound.value))) {
+      fail(SMRange(E.cmp->range.Start, E.bound.range.End),
+           "expected " + Text + ", got " + std::to_string(Got.score) + " (" +
+               score::label(Got.score) + ") on " + B->name);
+      for (const std::string &U : Got.unenforced)
+        Results.note(SMRange(), "unenforced on " + std::string(B->name) + ": " + U);
+      for (const std::string &R : Got.toRaise)
+        Results.note(SMRange(), "would raise the score: " + R);
+      return false;
+    }
+    outs() << "PASS " << where(E.range) << ": " << Text << " [" << B->name << " "
+           << Got.score << "]\n";
+    return true;
+  }
+
+  // True when the expectation holds; otherwise it has been reported.
+  bool check(const ast::Expect &E) {
+    if (E.cmp)
+      return checkScore(E);
     unsigned Before = S.Diags->errorCount();
     std::optional<seccomp::Action> Want = sema::convertAction(Ctx, E.action);
     uint64_t Args[6] = {0, 0, 0, 0, 0, 0};
@@ -171,6 +224,7 @@ private:
 
   Session &S;
   sema::SemaContext Ctx;
+  const ir::PolicyIR &IR;
   const emit::CompiledPolicy &C;
   DiagnosticEngine &Results;
   Tally &T;
@@ -236,7 +290,7 @@ int runTest(Session &S) {
       }
       if (P->expects.empty())
         outs() << "NONE " << Path << ": policy '" << P->name.text << "' has no expectations\n";
-      PolicyTester(S, Prog, *P, *C, Results, T).run();
+      PolicyTester(S, Prog, *P, *IR, *C, Results, T).run();
     }
   }
   outs() << (T.Pass + T.Fail) << " expectations: " << T.Pass << " passed, " << T.Fail
