@@ -140,6 +140,21 @@ struct ProcessPolicy {
   }
 };
 
+// What kavachc knew about the other backends (SectionType::Backends).
+struct BackendScoreEntry {
+  std::string backend; // a row of compiler/Score/Backends.def
+  uint32_t value = 0;  // 0..100: the score, or the required minimum
+  bool operator==(const BackendScoreEntry &) const = default;
+};
+struct BackendsPolicy {
+  bool present = false;
+  std::vector<BackendScoreEntry> scores;
+  std::vector<BackendScoreEntry> requirements; // `require score >= N on B;`
+  std::string ociInner; // config.json template, entry point /.kavach/kavach-launch
+  std::string ociBare;  // config.json template, the command itself (gvisor)
+  bool operator==(const BackendsPolicy &) const = default;
+};
+
 struct Policy {
   std::string name;
   std::string compilerVersion;
@@ -147,6 +162,7 @@ struct Policy {
   std::vector<SeccompProgram> seccomp; // at most one per native arch
   LandlockPolicy landlock;
   ProcessPolicy process;
+  BackendsPolicy backends;
   bool operator==(const Policy &) const = default;
 };
 

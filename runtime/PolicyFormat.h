@@ -59,6 +59,7 @@ enum class SectionType : uint32_t {
   Seccomp = 2,  // SeccompHeader, insnCount × 8-byte struct sock_filter
   Landlock = 3, // LandlockHeader, path rules, net rules
   Process = 4,  // ProcessHeader, records
+  Backends = 5, // BackendsHeader, records (scores, requirements, OCI config templates)
 };
 
 struct SectionEntry {
@@ -163,5 +164,25 @@ struct ProcessRecordHeader {
   uint64_t value; // Group and Limit records, else 0
 };
 static_assert(sizeof(ProcessRecordHeader) == 16);
+
+// At most one per file; present iff BackendsPolicy::present. What kavachc
+// knew about the other backends, for `kavach-launch --backend`: the score on
+// each backend, the policy's `require score` lines, and the config.json
+// templates the launcher fills in for --backend oci (inner launcher) and
+// gvisor (bare). Records use ProcessRecordHeader, kinds in ascending order.
+inline constexpr uint32_t kMaxBackendNameLen = 32;    // [a-z0-9-]+
+inline constexpr uint32_t kMaxOciTemplateLen = 1u << 20;
+inline constexpr uint32_t kMaxBackendRecords = 256;
+struct BackendsHeader {
+  uint32_t flags;       // must be 0 in v1
+  uint32_t recordCount; // <= kMaxBackendRecords
+};
+static_assert(sizeof(BackendsHeader) == 8);
+enum class BackendsRecordKind : uint16_t {
+  Score = 1,    // string: backend name; value: 0..100; names unique
+  Require = 2,  // string: backend name; value: 0..100; names unique
+  OciInner = 3, // string: config.json template (runtime/OciTemplate.h); at most one
+  OciBare = 4,  // string: config.json template without /.kavach; at most one
+};
 
 } // namespace kavach::runtime

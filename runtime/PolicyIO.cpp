@@ -13,6 +13,8 @@
 // snapshot rather than on a file someone may be rewriting.
 #include "runtime/PolicyIO.h"
 
+#include "runtime/BackendsSection.h"
+
 #include "runtime/PolicyFormat.h"
 #include "runtime/Sha256.h"
 
@@ -194,6 +196,8 @@ const char *describe(ReadError e) {
     return "malformed landlock section";
   case ReadError::BadProcess:
     return "malformed process section";
+  case ReadError::BadBackends:
+    return "malformed backends section";
   case ReadError::Io:
     return "cannot read policy file";
   case ReadError::BadSignature:
@@ -264,6 +268,8 @@ std::vector<uint8_t> writePolicy(const Policy &p) {
     sections.emplace_back(SectionType::Landlock, encodeLandlock(p.landlock));
   if (p.process.present)
     sections.emplace_back(SectionType::Process, encodeProcess(p.process));
+  if (p.backends.present)
+    sections.emplace_back(SectionType::Backends, encodeBackends(p.backends));
 
   uint64_t offset = kHeaderSize + kEntrySize * sections.size();
   uint64_t fileSize = offset;

@@ -29,6 +29,7 @@ enum class ReadError {
   BadSeccomp,
   BadLandlock,
   BadProcess,
+  BadBackends,
   Io,
   // Signatures (runtime/Signature.h): a malformed trailer or a signature
   // that does not verify; no signature where one is required; a valid

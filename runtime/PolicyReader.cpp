@@ -14,6 +14,7 @@
 // byte for byte.
 #include "runtime/PolicyIO.h"
 
+#include "runtime/BackendsSection.h"
 #include "runtime/Bpf.h"
 #include "runtime/LandlockAbi.h"
 #include "runtime/PolicyFormat.h"
@@ -55,6 +56,8 @@ const char *sectionName(uint32_t type) {
     return "landlock";
   case SectionType::Process:
     return "process";
+  case SectionType::Backends:
+    return "backends";
   }
   return "unknown";
 }
@@ -111,6 +114,7 @@ private:
   ReadError readSeccomp(size_t i, Policy &p);
   ReadError readLandlock(size_t i, Policy &p);
   ReadError readProcess(size_t i, Policy &p);
+  ReadError readBackends(size_t i, Policy &p);
   Cursor payload(size_t i) const { return Cursor(data + entries[i].offset, entries[i].size); }
 
   const uint8_t *data;
@@ -218,7 +222,7 @@ ReadError Reader::readTable() {
     const uint8_t *e = data + kHeaderSize + kEntrySize * i;
     Entry en{load32(e), load32(e + 4), load64(e + 8), load64(e + 16), 0};
     const char *name = sectionName(en.type);
-    if (en.type < uint32_t(SectionType::Meta) || en.type > uint32_t(SectionType::Process))
+    if (en.type < uint32_t(SectionType::Meta) || en.type > uint32_t(SectionType::Backends))
       return fail(ReadError::UnknownSection, "section %u has unknown type %u", i, en.type);
     if (en.flags != 0)
       return fail(ReadError::BadSectionTable,
@@ -242,12 +246,14 @@ ReadError Reader::readTable() {
     uint64_t minSize = en.type == uint32_t(SectionType::Meta)       ? sizeof(MetaHeader)
                        : en.type == uint32_t(SectionType::Seccomp)  ? sizeof(SeccompHeader)
                        : en.type == uint32_t(SectionType::Landlock) ? sizeof(LandlockHeader)
-                                                                    : sizeof(ProcessHeader);
+                       : en.type == uint32_t(SectionType::Process)  ? sizeof(ProcessHeader)
+                                                                    : sizeof(BackendsHeader);
     if (en.size < minSize) {
       ReadError kind = en.type == uint32_t(SectionType::Meta)       ? ReadError::BadMeta
                        : en.type == uint32_t(SectionType::Seccomp)  ? ReadError::BadSeccomp
                        : en.type == uint32_t(SectionType::Landlock) ? ReadError::BadLandlock
-                                                                    : ReadError::BadProcess;
+                       : en.type == uint32_t(SectionType::Process)  ? ReadError::BadProcess
+                                                                    : ReadError::BadBackends;
       return fail(kind, "section %u (%s) is %llu bytes, smaller than its %llu-byte header", i, name,
                   ULL(en.size), ULL(minSize));
     }
@@ -289,7 +295,7 @@ ReadError Reader::checkTableSemantics() {
     if (!ordered)
       return fail(ReadError::BadSectionTable,
                   "section %zu (%s) is out of order after section %zu (%s): the order is meta, "
-                  "seccomp by ascending audit arch, landlock, process",
+                  "seccomp by ascending audit arch, landlock, process, backends",
                   i, sectionName(b.type), i - 1, sectionName(a.type));
   }
   return ReadError::None;
@@ -607,6 +613,13 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
   return ReadError::None;
 }
 
+ReadError Reader::readBackends(size_t i, Policy &p) {
+  std::string why;
+  if (!decodeBackends(data + entries[i].offset, entries[i].size, p.backends, why))
+    return fail(ReadError::BadBackends, "%s", why.c_str());
+  return ReadError::None;
+}
+
 ReadError Reader::run(Policy &out) {
   if (!data && size != 0)
     return fail(ReadError::TooSmall, "no data");
@@ -621,7 +634,8 @@ ReadError Reader::run(Policy &out) {
     ReadError e = type == uint32_t(SectionType::Meta)       ? readMeta(i, p)
                   : type == uint32_t(SectionType::Seccomp)  ? readSeccomp(i, p)
                   : type == uint32_t(SectionType::Landlock) ? readLandlock(i, p)
-                                                            : readProcess(i, p);
+                  : type == uint32_t(SectionType::Process)  ? readProcess(i, p)
+                                                            : readBackends(i, p);
     if (e != ReadError::None)
       return e;
   }

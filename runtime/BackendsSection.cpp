@@ -1,0 +1,151 @@
+// The Backends section: scores per backend, `require score` lines and the
+// two OCI config.json templates. Records reuse the Process section's record
+// header (kind, sub, len, value) and padding rules, so the canonical-form
+// argument is the same: kinds ascending, sub and unused value zero, names
+// unique, strings without NUL, padding zero, nothing after the last record.
+// A template must carry its markers (OciTemplate.h) the exact number of
+// times, so the launcher's textual fill-in is total.
+#include "runtime/BackendsSection.h"
+
+#include "runtime/OciTemplate.h"
+#include "runtime/PolicyFormat.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kavach::runtime {
+namespace {
+
+void put(std::vector<uint8_t> &out, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    out.push_back(uint8_t(v >> (8 * i)));
+}
+
+uint64_t load(const uint8_t *p, int bytes) {
+  uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i)
+    v = v << 8 | p[i];
+  return v;
+}
+
+bool validName(const std::string &s) {
+  return !s.empty() && s.size() <= kMaxBackendNameLen &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+         });
+}
+
+} // namespace
+
+unsigned countOccurrences(const std::string &text, const char *needle) {
+  unsigned n = 0;
+  size_t len = std::strlen(needle);
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + len))
+    ++n;
+  return n;
+}
+
+std::vector<uint8_t> encodeBackends(const BackendsPolicy &b) {
+  using K = BackendsRecordKind;
+  std::vector<uint8_t> records;
+  uint32_t count = 0;
+  auto add = [&](K kind, uint64_t value, const std::string &text) {
+    put(records, uint16_t(kind), 2);
+    put(records, 0, 2);
+    put(records, text.size(), 4);
+    put(records, value, 8);
+    records.insert(records.end(), text.begin(), text.end());
+    records.resize(alignToSection(records.size()), 0);
+    ++count;
+  };
+  for (const BackendScoreEntry &s : b.scores)
+    add(K::Score, s.value, s.backend);
+  for (const BackendScoreEntry &r : b.requirements)
+    add(K::Require, r.value, r.backend);
+  if (!b.ociInner.empty())
+    add(K::OciInner, 0, b.ociInner);
+  if (!b.ociBare.empty())
+    add(K::OciBare, 0, b.ociBare);
+  std::vector<uint8_t> out;
+  put(out, 0, 4);
+  put(out, count, 4);
+  out.insert(out.end(), records.begin(), records.end());
+  return out;
+}
+
+bool decodeBackends(const uint8_t *data, uint64_t size, BackendsPolicy &out, std::string &why) {
+  using K = BackendsRecordKind;
+  auto fail = [&](std::string s) {
+    why = std::move(s);
+    return false;
+  };
+  if (size < sizeof(BackendsHeader))
+    return fail("the section is smaller than its header");
+  uint32_t flags = uint32_t(load(data, 4)), count = uint32_t(load(data + 4, 4));
+  if (flags != 0)
+    return fail("backends flags are " + std::to_string(flags) + "; version 1 defines none");
+  if (count > kMaxBackendRecords)
+    return fail("backends record count " + std::to_string(count) + " exceeds the limit of " +
+                std::to_string(kMaxBackendRecords));
+  BackendsPolicy b;
+  b.present = true;
+  uint64_t at = sizeof(BackendsHeader);
+  uint16_t lastKind = 0;
+  for (uint32_t r = 0; r < count; ++r) {
+    std::string rec = "backends record " + std::to_string(r);
+    if (size - at < sizeof(ProcessRecordHeader))
+      return fail(rec + " is truncated");
+    const uint8_t *h = data + at;
+    uint16_t kind = uint16_t(load(h, 2)), sub = uint16_t(load(h + 2, 2));
+    uint32_t len = uint32_t(load(h + 4, 4));
+    uint64_t value = load(h + 8, 8);
+    at += sizeof(ProcessRecordHeader);
+    if (kind < uint16_t(K::Score) || kind > uint16_t(K::OciBare))
+      return fail(rec + " has unknown kind " + std::to_string(kind));
+    if (kind < lastKind || (kind == lastKind && kind >= uint16_t(K::OciInner)))
+      return fail(rec + " (kind " + std::to_string(kind) + ") is out of order or repeated");
+    lastKind = kind;
+    if (sub != 0)
+      return fail(rec + " has a nonzero sub field");
+    bool isTemplate = kind >= uint16_t(K::OciInner);
+    if (len == 0 || len > (isTemplate ? kMaxOciTemplateLen : kMaxBackendNameLen))
+      return fail(rec + " has a string length of " + std::to_string(len));
+    uint64_t padded = alignToSection(len);
+    if (size - at < padded)
+      return fail(rec + " runs past the end of the section");
+    std::string text(reinterpret_cast<const char *>(data + at), len);
+    if (std::any_of(data + at + len, data + at + padded, [](uint8_t c) { return c != 0; }))
+      return fail(rec + " has nonzero padding");
+    at += padded;
+    if (text.find('\0') != std::string::npos)
+      return fail(rec + " has a NUL byte in its string");
+    if (isTemplate) {
+      if (value != 0)
+        return fail(rec + " (a template) has a nonzero value");
+      bool inner = kind == uint16_t(K::OciInner);
+      if (countOccurrences(text, kOciArgsMarker) != 1 ||
+          countOccurrences(text, kOciEnvMarker) != 1 ||
+          countOccurrences(text, kOciRootfsMarker) != 1 ||
+          countOccurrences(text, kOciBundleMarker) != (inner ? 1u : 0u))
+        return fail(rec + ": the config.json template does not have each placeholder exactly "
+                          "as often as docs/policy-bin.md says");
+      (inner ? b.ociInner : b.ociBare) = std::move(text);
+      continue;
+    }
+    if (!validName(text))
+      return fail(rec + ": '" + text + "' is not a backend name ([a-z0-9-]+)");
+    if (value > 100)
+      return fail(rec + ": score " + std::to_string(value) + " is above 100");
+    std::vector<BackendScoreEntry> &list = kind == uint16_t(K::Score) ? b.scores : b.requirements;
+    if (std::any_of(list.begin(), list.end(),
+                    [&](const BackendScoreEntry &e) { return e.backend == text; }))
+      return fail(rec + ": backend '" + text + "' appears twice");
+    list.push_back({std::move(text), uint32_t(value)});
+  }
+  if (at != size)
+    return fail(std::to_string(size - at) + " bytes follow the last backends record");
+  out = std::move(b);
+  return true;
+}
+
+} // namespace kavach::runtime
