@@ -36,7 +36,9 @@ using namespace kavach_grammar;
 namespace kavach::format {
 namespace {
 
-enum class Role { Plain, BlockOpen, BlockClose, ListOpen, ListClose, SetOpen, SetClose, Unary, Dot };
+// Name: a syscall name, which may be a keyword token (`expect seccomp(...)`)
+// and still takes no space before its argument list.
+enum class Role { Plain, BlockOpen, BlockClose, ListOpen, ListClose, SetOpen, SetClose, Unary, Dot, Name };
 
 void classify(antlr4::tree::ParseTree *T, std::map<size_t, Role> &Roles) {
   for (antlr4::tree::ParseTree *Ch : T->children) {
@@ -61,6 +63,8 @@ void classify(antlr4::tree::ParseTree *T, std::map<size_t, Role> &Roles) {
       R = Role::Unary;
     else if (X == "." && dynamic_cast<KavachParser::QualifiedNameContext *>(T))
       R = Role::Dot;
+    else if (dynamic_cast<KavachParser::SyscallNameContext *>(T))
+      R = Role::Name;
     Roles[Tok->getTokenIndex()] = R;
   }
 }
@@ -151,7 +155,7 @@ private:
       return true;
     if (X == "(" || RA == Role::SetOpen || RA == Role::Unary || RA == Role::Dot)
       return true;
-    return Y == "(" && A->getType() == KavachLexer::IDENT;
+    return Y == "(" && (A->getType() == KavachLexer::IDENT || RA == Role::Name);
   }
 
   void token(antlr4::Token *T, unsigned NL) {

@@ -209,7 +209,7 @@ private:
       R.isGroup = true;
       R.name = C->GROUPREF()->getText().substr(1);
     } else {
-      R.name = C->IDENT()->getText();
+      R.name = C->syscallName()->getText();
     }
     return R;
   }
@@ -368,7 +368,7 @@ private:
         for (auto *E : T->expectStmt()) {
           ast::Expect X;
           X.range = Pos.range(E);
-          X.syscall = name(E->call);
+          X.syscall = {E->call->getText(), Pos.range(E->call)};
           for (auto *A : E->atom())
             X.args.push_back(atom(A));
           if (E->action())
