@@ -3,10 +3,9 @@
 // child's network rules replace a parent's `network none`.
 //
 // The process sections (namespaces, user, capabilities, limits, ...) are in
-// ProcessSema.cpp. Sections this kavachc knows by name but cannot enforce
-// yet (guards, cpu) are errors,
-// not warnings: a policy that asks for a protection must never compile into
-// a policy.bin that silently lacks it.
+// ProcessSema.cpp. An unknown section is an error (with a did-you-mean),
+// never ignored: a policy that asks for a protection must never compile
+// into a policy.bin that silently lacks it.
 #include "compiler/Sema/SemaContext.h"
 
 #include "runtime/LandlockAbi.h"
@@ -20,9 +19,9 @@ namespace {
 
 const char *const kKnownSections[] = {"filesystem", "network", "scope"};
 // The process sections are analyzed by ProcessSema.cpp.
-const char *const kProcessSections[] = {"namespaces", "hostname", "rootfs",   "user",
-                                        "capabilities", "limits", "env", "commands"};
-const char *const kFutureSections[] = {"guards", "cpu"};
+const char *const kProcessSections[] = {"namespaces", "hostname", "rootfs", "user",
+                                        "capabilities", "limits", "cpu", "env",
+                                        "commands", "guards"};
 // Variables the launcher resolves at launch time from trusted sources.
 const char *const kLaunchVars[] = {"HOME", "PWD", "TMPDIR", "UID"};
 
@@ -80,18 +79,10 @@ private:
       return scope(S);
     if (analyzeProcessSection(Ctx, S, IR.process))
       return;
-    for (const char *F : kFutureSections)
-      if (N == F) {
-        D.error(S.name.range, "section '" + N +
-                                  "' is not supported by this kavachc yet; the policy "
-                                  "cannot be enforced as written");
-        return;
-      }
     D.error(S.name.range, "unknown section '" + N + "'");
     std::vector<std::string> C(std::begin(kKnownSections), std::end(kKnownSections));
     C.push_back("seccomp");
     C.insert(C.end(), std::begin(kProcessSections), std::end(kProcessSections));
-    C.insert(C.end(), std::begin(kFutureSections), std::end(kFutureSections));
     D.suggest(S.name.range, N, C);
   }
 
@@ -170,7 +161,12 @@ private:
         V = ir::FsVerb::Execute;
       else {
         D.error(Verb.range, "unknown filesystem access '" + Verb.text + "'");
-        D.suggest(Verb.range, Verb.text, {"execute", "read", "read_write"});
+        // `write` is too far from `read_write` for edit distance but is
+        // the likeliest slip; the grant that allows writing is read_write.
+        if (Verb.text == "write" || Verb.text == "rw")
+          D.note(Verb.range, "did you mean 'read_write'?", SMFixIt(Verb.range, "read_write"));
+        else
+          D.suggest(Verb.range, Verb.text, {"execute", "read", "read_write"});
         continue;
       }
       if (St.words.size() < 2) {
