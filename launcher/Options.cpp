@@ -30,7 +30,8 @@ constexpr const char *kUsage =
 constexpr const char *kUsageDryRun =
     "       kavach-launch --dry-run [--best-effort] POLICY.bin\n"
     "       kavach-launch --verify [--output-format=text|json] [--best-effort] POLICY.bin\n"
-    "       kavach-launch --explain POLICY.bin";
+    "       kavach-launch --explain POLICY.bin\n"
+    "       kavach-launch --learn OUT.kv -- CMD [ARGS...]";
 
 constexpr const char *kHelp =
     "Applies a compiled kavach policy (Landlock rules and a seccomp filter) to\n"
@@ -44,6 +45,8 @@ constexpr const char *kHelp =
     "                 kavach-launch) that every part is in force; exit 1 if not\n"
     "  --output-format=text|json  the --verify report's format\n"
     "  --explain      say what the policy does, in plain words; run nothing\n"
+    "  --learn OUT.kv run CMD unconfined while recording its syscalls, files and\n"
+    "                 TCP ports, then write a policy for it (see docs/learn.md)\n"
     "  --require-signature PUBKEY\n"
     "                 refuse POLICY.bin unless it is signed by the Ed25519 key\n"
     "                 in the file PUBKEY (kavachc --gen-key, --sign-key)\n"
@@ -107,6 +110,13 @@ Options parseOptions(int argc, char **argv) {
       options.json = std::strcmp(arg + 16, "json") == 0;
       continue;
     }
+    if (std::strcmp(arg, "--learn") == 0) {
+      if (i + 1 == argc || options.learnPath)
+        usageError(i + 1 == argc ? "--learn needs the policy file to write"
+                                 : "--learn given twice");
+      options.learnPath = argv[++i];
+      continue;
+    }
     if (std::strcmp(arg, "--require-signature") == 0) {
       if (i + 1 == argc || options.signerKeyPath)
         usageError(i + 1 == argc ? "--require-signature needs a public key file"
@@ -120,7 +130,11 @@ Options parseOptions(int argc, char **argv) {
       usageError(strFormat("unexpected argument '%s' (is '--' missing before the command?)", arg));
     options.policyPath = arg;
   }
-  if (!options.policyPath)
+  // --learn writes a policy instead of reading one.
+  if (options.learnPath && (options.policyPath || options.dryRun || options.verify ||
+                            options.explain || options.signerKeyPath || options.bestEffort))
+    usageError("--learn takes no POLICY.bin and no other option");
+  if (!options.policyPath && !options.learnPath)
     usageError("no policy file given");
   // A dry run may omit the command: it then reports on the policy and the
   // kernel only. --verify runs its own checker instead of a command.

@@ -73,5 +73,7 @@ bool fmtRequested(); // FmtMode.cpp: --fmt [-i], --fmt-check
 int runFmt(Session &S);
 bool diffRequested(); // DiffMode.cpp: --diff OLD NEW
 int runDiff(Session &S);
+bool learnWriteRequested(); // LearnMode.cpp: --learn-write TRACE -o OUT.kv
+int runLearnWrite(Session &S);
 
 } // namespace kavach::driver

@@ -27,6 +27,8 @@ int main(int argc, char **argv) {
   if (driver::Inputs.empty())
     return driver::usage("no input file; usage: kavachc POLICY.kv -o POLICY.bin");
   // Mode dispatch: one line per mode.
+  if (driver::learnWriteRequested())
+    return driver::runLearnWrite(S);
   if (driver::lintRequested())
     return driver::runLint(S);
   if (driver::testRequested())
