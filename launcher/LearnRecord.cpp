@@ -240,18 +240,23 @@ void LearnRecorder::record(const struct seccomp_notif &req, int listener) {
     for (const ArgsKept &k : kArgsKept)
       if (k.nr == d.nr)
         mask = k.mask;
-  char head[48];
-  std::snprintf(head, sizeof head, "call 0x%x %d", d.arch, d.nr);
-  std::string line = head;
-  for (int i = 0; i < 6; ++i) {
-    char arg[24];
-    if (mask & (1u << i))
-      std::snprintf(arg, sizeof arg, " 0x%" PRIx64, uint64_t(d.args[i]));
-    else
-      std::snprintf(arg, sizeof arg, " -");
-    line += arg;
+  std::array<uint64_t, 8> key = {d.arch, uint64_t(uint32_t(d.nr))};
+  for (int i = 0; i < 6; ++i)
+    key[2 + i] = mask & (1u << i) ? uint64_t(d.args[i]) : 0;
+  if (callsSeen.insert(key).second) {
+    char head[48];
+    std::snprintf(head, sizeof head, "call 0x%x %d", d.arch, d.nr);
+    std::string line = head;
+    for (int i = 0; i < 6; ++i) {
+      char arg[24];
+      if (mask & (1u << i))
+        std::snprintf(arg, sizeof arg, " 0x%" PRIx64, uint64_t(d.args[i]));
+      else
+        std::snprintf(arg, sizeof arg, " -");
+      line += arg;
+    }
+    lines.insert(line);
   }
-  lines.insert(line);
   if (d.arch != kNativeArch)
     return;
   recordPaths(req, listener);

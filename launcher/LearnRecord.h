@@ -5,6 +5,8 @@
 #pragma once
 
 #include <linux/seccomp.h>
+#include <array>
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -28,6 +30,9 @@ private:
   void recordEntry(const std::string &path);
   void recordPort(const struct seccomp_notif &req, int listener);
   std::set<std::string> lines;
+  // (arch, nr, kept args) already written as a `call` line: the common case
+  // (the millionth read) costs one lookup, no formatting.
+  std::set<std::array<uint64_t, 8>> callsSeen;
 };
 
 } // namespace kavach::launch
