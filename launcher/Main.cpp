@@ -49,7 +49,6 @@
 #include "launcher/Identity.h"
 #include "launcher/Landlock.h"
 #include "launcher/Learn.h"
-#include "launcher/Learn.h"
 #include "launcher/Limits.h"
 #include "launcher/Mounts.h"
 #include "launcher/Namespaces.h"
@@ -71,8 +70,6 @@ int main(int argc, char **argv) {
   if (isVerifyInside(argc, argv))
     runVerifyInside(argc, argv); // --verify's checker, already inside the sandbox
   Options options = parseOptions(argc, argv);
-  if (options.learnPath)
-    return runLearn(options); // records the command and writes a policy (docs/learn.md)
   if (options.learnPath)
     return runLearn(options); // records the command and writes a policy (docs/learn.md)
   runtime::Policy policy = loadPolicy(options.policyPath, options.signerKeyPath);

@@ -47,8 +47,6 @@ constexpr const char *kHelp =
     "  --explain      say what the policy does, in plain words; run nothing\n"
     "  --learn OUT.kv run CMD unconfined while recording its syscalls, files and\n"
     "                 TCP ports, then write a policy for it (see docs/learn.md)\n"
-    "  --learn OUT.kv run CMD unconfined while recording its syscalls, files and\n"
-    "                 TCP ports, then write a policy for it (see docs/learn.md)\n"
     "  --require-signature PUBKEY\n"
     "                 refuse POLICY.bin unless it is signed by the Ed25519 key\n"
     "                 in the file PUBKEY (kavachc --gen-key, --sign-key)\n"
@@ -110,13 +108,6 @@ Options parseOptions(int argc, char **argv) {
       if (std::strcmp(arg + 16, "json") != 0 && std::strcmp(arg + 16, "text") != 0)
         usageError(strFormat("unknown output format '%s' (text or json)", arg + 16));
       options.json = std::strcmp(arg + 16, "json") == 0;
-      continue;
-    }
-    if (std::strcmp(arg, "--learn") == 0) {
-      if (i + 1 == argc || options.learnPath)
-        usageError(i + 1 == argc ? "--learn needs the policy file to write"
-                                 : "--learn given twice");
-      options.learnPath = argv[++i];
       continue;
     }
     if (std::strcmp(arg, "--learn") == 0) {

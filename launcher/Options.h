@@ -12,7 +12,6 @@ struct Options {
   bool json = false;                   // --output-format=json (for --verify)
   bool explain = false;                // --explain: describe the policy, run nothing
   const char *learnPath = nullptr;     // --learn OUT.kv: record the command, write a policy
-  const char *learnPath = nullptr;     // --learn OUT.kv: record the command, write a policy
   char **command = nullptr; // NULL-terminated, into main's argv; NULL only for a dry run
 };
 

@@ -75,7 +75,5 @@ bool diffRequested(); // DiffMode.cpp: --diff OLD NEW
 int runDiff(Session &S);
 bool learnWriteRequested(); // LearnMode.cpp: --learn-write TRACE -o OUT.kv
 int runLearnWrite(Session &S);
-bool learnWriteRequested(); // LearnMode.cpp: --learn-write TRACE -o OUT.kv
-int runLearnWrite(Session &S);
 
 } // namespace kavach::driver

@@ -29,8 +29,6 @@ int main(int argc, char **argv) {
   // Mode dispatch: one line per mode.
   if (driver::learnWriteRequested())
     return driver::runLearnWrite(S);
-  if (driver::learnWriteRequested())
-    return driver::runLearnWrite(S);
   if (driver::lintRequested())
     return driver::runLint(S);
   if (driver::testRequested())
