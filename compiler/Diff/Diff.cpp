@@ -20,11 +20,15 @@
 // grant to a parent directory shows as what it is. A right that is no longer
 // handled is allowed everywhere: looser. Ports and scopes likewise.
 //
+// The process set-up (ProcessDiff.cpp) and the score per backend
+// (ScoreDiff.cpp; a policy.bin brings its stored scores) follow.
+//
 // What it does not do: prove equivalence. Argument values outside the sampled
 // set (e.g. combinations of two arguments both non-zero) are not tried, so an
 // argument-only change can in principle go unseen; every constant the
 // filters test is tried, which covers conditions on a single argument.
 #include "compiler/Diff/Diff.h"
+#include "compiler/Diff/DiffParts.h"
 
 #include "compiler/Emit/Simulate.h"
 #include "compiler/Sema/Arches.h"
@@ -343,7 +347,9 @@ std::vector<Change> diffPolicies(const Side &Old, const Side &New) {
   std::vector<Change> Out;
   diffSeccomp(Old, New, Out);
   diffLandlock(Old, New, Out);
+  diffProcess(Old, New, Out);
   diffSettings(Old, New, Out);
+  diffScores(Old, New, Out);
   return Out;
 }
 
@@ -372,6 +378,8 @@ void printText(raw_ostream &OS, const Side &Old, const Side &New,
       OS << " (" << C.detail << ")";
     OS << "\n";
   }
+  if (!scoresOf(Old) || !scoresOf(New))
+    OS << "score: not compared (a policy.bin without scores; diff the .kv files)\n";
   OS << Counts[0] << " looser, " << Counts[1] << " tighter, " << Counts[2] << " changed\n";
 }
 
@@ -393,9 +401,21 @@ json::Value toJson(const Side &Old, const Side &New, const std::vector<Change> &
       O["detail"] = C.detail;
     A.push_back(std::move(O));
   }
+  // Every backend's score on both sides (null when a side has none).
+  json::Value Scores = nullptr;
+  auto B = scoresOf(Old), N = scoresOf(New);
+  if (B && N) {
+    std::map<std::string, unsigned> After(N->begin(), N->end());
+    json::Array S;
+    for (auto &[Name, Before] : *B)
+      if (After.count(Name))
+        S.push_back(json::Object{{"backend", Name}, {"before", Before}, {"after", After[Name]}});
+    Scores = std::move(S);
+  }
   return json::Object{{"old", json::Object{{"file", Old.label}, {"policy", Old.policy.name}}},
                       {"new", json::Object{{"file", New.label}, {"policy", New.policy.name}}},
                       {"changes", std::move(A)},
+                      {"scores", std::move(Scores)},
                       {"looser", Counts[0]},
                       {"tighter", Counts[1]},
                       {"changed", Counts[2]}};

@@ -1,7 +1,8 @@
 // kavachc --diff OLD NEW: what changed in effect between two policies (see
 // compiler/Diff/Diff.cpp for how). Each side is a .kv file (compiled here,
 // with its IR for the conditions as written) or a policy.bin (read back with
-// the launcher's reader; seccomp and Landlock only). --output-format=json
+// the launcher's reader: everything but the conditions as written; the
+// scores are those stored in its Backends section). --output-format=json
 // prints the changes as JSON. --fail-on-loosen exits 1 when anything got
 // looser (for CI review gates); otherwise the exit status is 0 whatever
 // changed (1 on policy errors, 2 on usage or I/O errors).
