@@ -6,6 +6,10 @@
 #   share/man/man1/kavachc.1.gz, kavach-launch.1.gz, man5/kavach.kv.5.gz
 #                                         generated at build time from docs/man/*.md
 #   share/bash-completion/completions/kavachc, kavach-launch
+#   share/kavach/lit/kavach.cfg.py        lit configuration for a project's own policy
+#                                         tests (%kavachc, %kavach-launch, %stdlib,
+#                                         FileCheck; docs/testing-policies.md)
+#   share/doc/kavach/examples/policies/   a policies/ folder tested with it
 #   share/doc/kavach/                     README and the docs
 #
 # Everything here is in the `kavach` component, so `cmake --install BUILD
@@ -45,6 +49,10 @@ install(FILES ${CMAKE_SOURCE_DIR}/completions/kavachc.bash
 install(FILES ${CMAKE_SOURCE_DIR}/completions/kavach-launch.bash
   DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME kavach-launch
   COMPONENT kavach)
+install(FILES ${CMAKE_SOURCE_DIR}/lit/kavach.cfg.py
+  DESTINATION ${CMAKE_INSTALL_DATADIR}/kavach/lit COMPONENT kavach)
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/examples/policies
+  DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples COMPONENT kavach)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT kavach)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/

@@ -27,6 +27,9 @@ config.substitutions.append(("%probe", tool("kavach-probe")))
 config.substitutions.append(("%escape", tool("kavach-escape")))
 config.substitutions.append(("%stdlib", config.kavach_stdlib_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+# lit itself, for tests that run a lit suite (the installed configuration's test).
+import sys
+config.substitutions.append(("%lit", sys.executable + " " + getattr(config, "kavach_lit", "lit")))
 # FileCheck, not, count and split-file come from llvm_tools_dir, first on PATH.
 
 # ---- Features the kernel tests need; a missing one marks them unsupported
