@@ -12,6 +12,7 @@
 #include "antlr4-runtime.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <regex>
@@ -399,6 +400,15 @@ ast::File parseBuffer(DiagnosticEngine &Diags, unsigned BufferId) {
   Out.path = Buf->getBufferIdentifier().str();
   Out.bufferId = BufferId;
 
+  // Checked here, before ANTLR (which throws without saying where), so the
+  // error points at the first byte that is not UTF-8.
+  const auto *Cur = reinterpret_cast<const UTF8 *>(Buf->getBufferStart());
+  const auto *End = reinterpret_cast<const UTF8 *>(Buf->getBufferEnd());
+  if (!isLegalUTF8String(&Cur, End)) {
+    SMLoc L = SMLoc::getFromPointer(reinterpret_cast<const char *>(Cur));
+    Diags.error(SMRange(L, L), "file is not valid UTF-8");
+    return Out;
+  }
   std::unique_ptr<antlr4::ANTLRInputStream> Input;
   try {
     Input = std::make_unique<antlr4::ANTLRInputStream>(Buf->getBuffer().str());

@@ -1,6 +1,8 @@
 // File loading and name indexing for Program. Import depth is capped (as
-// minijail caps @include) and a file imported twice is parsed once, so
-// import cycles end; an `extends` cycle is Sema's to report.
+// minijail caps @include) and a file imported twice (a diamond) is parsed
+// once. A file that imports itself, directly or through others, is an
+// error at the import that closes the cycle: the order of its definitions
+// would be undefined. An `extends` cycle is Sema's to report.
 #include "compiler/Sema/Program.h"
 
 #include "compiler/Parse/Parser.h"
@@ -8,6 +10,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+
+#include <algorithm>
 
 using namespace llvm;
 
@@ -24,8 +28,16 @@ const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool S
   SmallString<256> Real;
   if (sys::fs::real_path(Path, Real))
     Real = Path;
-  if (auto It = ByPath.find(std::string(Real)); It != ByPath.end())
+  if (auto It = ByPath.find(std::string(Real)); It != ByPath.end()) {
+    auto Open = std::find(Loading.begin(), Loading.end(), std::string(Real));
+    if (Open != Loading.end()) {
+      std::string Chain;
+      for (auto I = Open; I != Loading.end(); ++I)
+        Chain += "'" + sys::path::filename(*I).str() + "' -> ";
+      Diags.error(From, "import cycle: " + Chain + "'" + sys::path::filename(Real) + "'");
+    }
     return It->second;
+  }
   if (Depth >= kMaxImportDepth) {
     Diags.error(From, "imports nested too deeply (more than " + Twine(kMaxImportDepth) + ")");
     return nullptr;
@@ -47,12 +59,15 @@ const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool S
   index(*Raw, Std);
 
   ++Depth;
+  Loading.push_back(std::string(Real));
   for (const ast::Import &I : Raw->imports) {
     std::string Found;
     SmallString<256> Cand(sys::path::parent_path(Path));
     sys::path::append(Cand, I.path);
     if (sys::path::is_absolute(I.path))
       Cand = I.path;
+    // "dir/./b.kv" would otherwise grow a "./" per level in every message.
+    sys::path::remove_dots(Cand, /*remove_dot_dot=*/false);
     if (sys::fs::exists(Cand))
       Found = std::string(Cand);
     for (const std::string &Dir : Opts.includeDirs) {
@@ -60,6 +75,7 @@ const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool S
         break;
       SmallString<256> C(Dir);
       sys::path::append(C, I.path);
+      sys::path::remove_dots(C, /*remove_dot_dot=*/false);
       if (sys::fs::exists(C))
         Found = std::string(C);
     }
@@ -69,6 +85,7 @@ const ast::File *Program::loadFile(const std::string &Path, SMRange From, bool S
     }
     loadFile(Found, I.range, Std);
   }
+  Loading.pop_back();
   --Depth;
   return Raw;
 }

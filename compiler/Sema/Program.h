@@ -64,6 +64,7 @@ private:
   const ast::File *Main = nullptr;
   bool PreludeLoaded = false;
   unsigned Depth = 0;
+  std::vector<std::string> Loading; // real paths of the files whose imports are being read
 };
 
 } // namespace kavach::sema
