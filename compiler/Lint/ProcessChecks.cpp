@@ -8,6 +8,7 @@
 //   capabilities { keep CAP_SYS_ADMIN; }   -Wroot-capability (also `keep all`)
 //   limits { memory 1GiB; }                -Wpids-limit (limits without pids)
 //   commands { allow "/bin/sh"; }          -Wshell-command
+//   namespaces { net; } network { connect tcp 443; }   -Winert-connect
 #include "compiler/Lint/Lint.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -105,12 +106,30 @@ void pids(const LintInput &In, DiagnosticEngine &D) {
       }
 }
 
+// A connect rule in an empty network namespace reaches loopback only. Not
+// a Sema warning: a sandbox that talks to a server it starts itself is a
+// real (if rare) design, so it is a lint finding one can suppress.
+void inertConnect(const LintInput &In, DiagnosticEngine &D) {
+  const ir::ProcessIR &P = In.ir.process;
+  if (!(P.namespaces & runtime::kNsNet))
+    return;
+  for (const ir::NetGrant &G : In.ir.landlock.net) {
+    if (G.bind)
+      continue;
+    report(D, "inert-connect", G.range,
+           "'connect tcp " + Twine(G.port) +
+               "' reaches only the loopback of the sandbox's empty network namespace");
+    D.note(P.namespacesRange, "the network namespace is created here ('net')");
+  }
+}
+
 } // namespace
 
 void checkProcess(const LintInput &In, DiagnosticEngine &D) {
   capabilities(In, D);
   commands(In, D);
   pids(In, D);
+  inertConnect(In, D);
 }
 
 } // namespace kavach::lint
