@@ -8,12 +8,15 @@
 // The child cgroup is kavach-<pid> under this process's own. The limits are
 // written before anyone joins: memory.max (v2) or memory.limit_in_bytes
 // (v1, plus memory.memsw.limit_in_bytes when swap accounting exists, so the
-// limit cannot be escaped into swap), pids.max. An unprivileged caller
+// limit cannot be escaped into swap), pids.max, and the cpu quota: cpu.max
+// "QUOTA 100000" (v2) or cpu.cfs_period_us then cpu.cfs_quota_us (v1), with
+// QUOTA = millicores * 100 us per 100 ms period. An unprivileged caller
 // without a delegated (writable) cgroup is refused at planning time, or the
 // limit is dropped under best effort. Removal kills whatever is left (a
 // command without a pid namespace may leave daemons behind) and rmdirs.
-// Not handled: the cpu controller (no `cpu` quota yet), v2 delegation
-// set-up (enabling controllers in subtree_control ourselves).
+// Not handled: v2 delegation set-up (enabling controllers in
+// subtree_control ourselves): a v2 controller must already be enabled for
+// this process's cgroup's children, else the v1 hierarchy is used.
 #include "launcher/Cgroups.h"
 
 #include <cerrno>
@@ -139,6 +142,28 @@ bool findCgroup(const char *controller, CgroupTarget &out, std::string &why) {
   return true;
 }
 
+std::vector<CgroupWrite> cgroupWrites(runtime::LimitKind kind, uint64_t value, bool v2) {
+  using K = runtime::LimitKind;
+  std::string v = std::to_string(value);
+  switch (kind) {
+  case K::Memory:
+    // Swap must not become a way around the memory limit.
+    if (v2)
+      return {{"memory.max", v}, {"memory.swap.max", "0", true}};
+    return {{"memory.limit_in_bytes", v}, {"memory.memsw.limit_in_bytes", v, true}};
+  case K::Pids:
+    return {{"pids.max", v}};
+  case K::Cpu: {
+    std::string quota = std::to_string(value * kCpuPeriodUs / 1000);
+    if (v2)
+      return {{"cpu.max", quota + " " + std::to_string(kCpuPeriodUs)}};
+    return {{"cpu.cfs_period_us", std::to_string(kCpuPeriodUs)}, {"cpu.cfs_quota_us", quota}};
+  }
+  default:
+    return {};
+  }
+}
+
 Cgroup createCgroup(const std::vector<CgroupTarget> &targets,
                     const runtime::ProcessPolicy &policy) {
   Cgroup cgroup;
@@ -157,24 +182,22 @@ Cgroup createCgroup(const std::vector<CgroupTarget> &targets,
       }
       cgroup.dirs.push_back(dir);
     }
-    bool memory = t.controller == "memory";
-    const runtime::Limit *limit =
-        policy.limit(memory ? runtime::LimitKind::Memory : runtime::LimitKind::Pids);
-    std::string value = std::to_string(limit->value);
-    std::string file = memory ? (t.v2 ? "memory.max" : "memory.limit_in_bytes") : "pids.max";
-    if (!writeFile(dir + "/" + file, value)) {
-      int err = errno;
-      removeCgroup(cgroup);
-      die(kExitSetup, err, "cgroup limit '%s': cannot write %s/%s", t.controller.c_str(),
-          dir.c_str(), file.c_str());
-    }
-    // Swap must not become a way around the memory limit.
-    std::string swap = dir + (t.v2 ? "/memory.swap.max" : "/memory.memsw.limit_in_bytes");
-    if (memory && access(swap.c_str(), F_OK) == 0 &&
-        !writeFile(swap, t.v2 ? std::string("0") : value)) {
-      int err = errno;
-      removeCgroup(cgroup);
-      die(kExitSetup, err, "cgroup limit 'memory': cannot write %s", swap.c_str());
+    const runtime::Limit *limit = nullptr;
+    for (const CgroupLimit &l : kCgroupLimits)
+      if (t.controller == l.controller)
+        limit = policy.limit(l.kind);
+    if (!limit)
+      continue;
+    for (const CgroupWrite &w : cgroupWrites(limit->kind, limit->value, t.v2)) {
+      std::string path = dir + "/" + w.file;
+      if (w.ifExists && access(path.c_str(), F_OK) != 0)
+        continue;
+      if (!writeFile(path, w.value)) {
+        int err = errno;
+        removeCgroup(cgroup);
+        die(kExitSetup, err, "cgroup limit '%s': cannot write '%s' to %s",
+            t.controller.c_str(), w.value.c_str(), path.c_str());
+      }
     }
   }
   return cgroup;

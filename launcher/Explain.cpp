@@ -43,7 +43,8 @@ void explainProcess(const runtime::ProcessPolicy &p) {
     return;
   }
   bool supervised = (p.namespaces & runtime::kNsPid) || p.limit(runtime::LimitKind::WallTime) ||
-                    p.limit(runtime::LimitKind::Memory) || p.limit(runtime::LimitKind::Pids);
+                    p.limit(runtime::LimitKind::Memory) || p.limit(runtime::LimitKind::Pids) ||
+                    p.limit(runtime::LimitKind::Cpu);
   std::printf("Process: kavach-launch %s.\n",
               supervised ? "stays as a supervisor (it forwards signals, enforces limits and "
                            "reports how the command ended)"
@@ -129,6 +130,11 @@ void explainProcess(const runtime::ProcessPolicy &p) {
     case K::WallTime:
       std::printf("  It is stopped after %llu s (exit 124).\n", (unsigned long long)l.value);
       break;
+    case K::Cpu:
+      std::printf("  It and its children get at most %llu.%03llu CPUs' worth of time (cgroup cpu "
+                  "quota).\n",
+                  (unsigned long long)l.value / 1000, (unsigned long long)l.value % 1000);
+      break;
     }
   }
   if (p.envClear || !p.envSet.empty()) {
@@ -145,6 +151,19 @@ void explainProcess(const runtime::ProcessPolicy &p) {
   if (!p.commands.empty())
     std::printf("  Only %s may be started, and nothing else can be executed inside.\n",
                 join(p.commands).c_str());
+  if (!p.guardBlock.empty())
+    std::printf("  Guard: shells, interpreters and compilers (%zu name patterns) are refused "
+                "before start%s%s.\n",
+                p.guardBlock.size(), p.guardAllow.empty() ? "" : ", except ",
+                join(p.guardAllow).c_str());
+  if (!p.guardPaths.empty())
+    std::printf("  Guard: a command line naming %s is refused.\n", join(p.guardPaths).c_str());
+  if (!p.guardPatterns.empty())
+    std::printf("  Guard: a shell's -c string containing %s is refused.\n",
+                join(p.guardPatterns).c_str());
+  if (p.hasGuards())
+    std::printf("  (Guards check the command line only and are easy to evade; the sandbox "
+                "enforces.)\n");
 }
 
 void explainLandlock(const runtime::LandlockPolicy &l) {

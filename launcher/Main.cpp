@@ -12,7 +12,8 @@
 //      everything before the command could run;
 //   3. resolve the command on PATH now, while every directory is still
 //      visible, so "not found" is 127 and not a Landlock EACCES; check it
-//      against the command allowlist; compute the command's environment;
+//      against the command allowlist and the argv guards; compute the
+//      command's environment;
 //   4. plan: the process part (namespaces, run mode, cgroups, identity,
 //      capabilities: probes only), Landlock (ABI, masks, ${VARS}, paths,
 //      the ruleset), seccomp (the program, checked, run on the execve of
@@ -47,6 +48,7 @@
 #include "launcher/Exec.h"
 #include "launcher/Explain.h"
 #include "launcher/Identity.h"
+#include "launcher/Guards.h"
 #include "launcher/Landlock.h"
 #include "launcher/Learn.h"
 #include "launcher/Limits.h"
@@ -82,7 +84,7 @@ int main(int argc, char **argv) {
   Command command = options.verify ? verifierCommand(policy, process, options.json, verifierArgs,
                                                      verifierArgv)
                                    : resolveCommand(options.command);
-  if (!options.verify)
+  if (!options.verify) {
     checkCommandAllowed(policy.process, command);
   Environment env = buildEnvironment(policy.process, environ);
 
@@ -90,6 +92,8 @@ int main(int argc, char **argv) {
   bool landlockLater = !options.dryRun && (process.namespaces & runtime::kNsMount);
   LandlockPlan landlock =
       planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort, !landlockLater);
+    checkGuards(policy.process, command);
+  }
   SeccompPlan seccomp =
       planSeccomp(policy, bestEffort || policy.seccompBestEffort, command, env.envp());
   if (options.dryRun)

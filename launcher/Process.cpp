@@ -159,10 +159,9 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
 
   // Limits that need a cgroup, and the supervisor.
   bool wallTime = policy.limit(runtime::LimitKind::WallTime);
-  for (const char *controller : {"memory", "pids"}) {
-    runtime::LimitKind kind =
-        controller[0] == 'm' ? runtime::LimitKind::Memory : runtime::LimitKind::Pids;
-    if (!policy.limit(kind))
+  for (const CgroupLimit &limit : kCgroupLimits) {
+    const char *controller = limit.controller;
+    if (!policy.limit(limit.kind))
       continue;
     CgroupTarget target;
     std::string why;

@@ -37,7 +37,7 @@ struct ProcessPlan {
   uid_t outerUid = 0, outerGid = 0;
   bool capsStep = false;       // the capabilities section is applied
   bool dropBounding = false;   // the bounding set can be changed (CAP_SETPCAP)
-  std::vector<CgroupTarget> cgroups; // one per cgroup limit (memory, pids) that can be applied
+  std::vector<CgroupTarget> cgroups; // one per cgroup limit (memory, pids, cpu) that can be applied
   std::vector<std::string> details;      // dry-run lines
   std::vector<std::string> degraded;
   std::vector<Problem> refusals;

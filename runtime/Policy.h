@@ -95,8 +95,9 @@ enum class LimitKind : uint16_t {
   Memory = 8,       // cgroup memory limit, bytes
   Pids = 9,         // cgroup pids limit
   WallTime = 10,    // seconds, enforced by the supervisor (exit 124)
+  Cpu = 11,         // cgroup cpu quota, millicores (1000 = one CPU's worth of time)
 };
-inline constexpr uint16_t kLimitKindMax = 10;
+inline constexpr uint16_t kLimitKindMax = 11;
 
 struct Limit {
   LimitKind kind = LimitKind::AddressSpace;
@@ -130,7 +131,18 @@ struct ProcessPolicy {
   std::vector<std::string> envPass;
   std::vector<std::string> commands; // absolute paths; empty: any command
   std::string workdir;               // empty: unchanged
+  // Argv guards (`guards { ... }`): checked before exec, a match refuses to
+  // run (exit 125). Advisory early errors, not the boundary.
+  std::vector<std::string> guardBlock;    // command basenames (fnmatch globs) refused...
+  std::vector<std::string> guardAllow;    // ...unless the typed or resolved name is one of these
+  std::vector<std::string> guardPaths;    // refused when an argument names one (may start ${HOME}/)
+  std::vector<std::string> guardShells;   // basenames whose `-c` string is checked for...
+  std::vector<std::string> guardPatterns; // ...these substrings
   bool operator==(const ProcessPolicy &) const = default;
+
+  bool hasGuards() const {
+    return !guardBlock.empty() || !guardPaths.empty() || !guardPatterns.empty();
+  }
 
   const Limit *limit(LimitKind kind) const {
     for (const Limit &l : limits)

@@ -135,6 +135,10 @@ inline constexpr uint32_t kProcFlagsKnown = (1u << 6) - 1;
 inline constexpr uint32_t kMaxCapability = 40; // CAP_CHECKPOINT_RESTORE (Linux 5.9)
 inline constexpr uint32_t kMaxHostnameLen = 64; // HOST_NAME_MAX
 inline constexpr uint32_t kMaxProcessRecords = 65536;
+// The cpu quota (LimitKind::Cpu, millicores): a quota per 100 ms period of
+// at least 1 ms (the kernel's minimum) and at most 1024 CPUs' worth.
+inline constexpr uint64_t kMinCpuMillicores = 10;
+inline constexpr uint64_t kMaxCpuMillicores = 1024000;
 struct ProcessHeader {
   uint32_t flags;       // kProc* flags above; other bits must be 0
   uint32_t bestEffort;  // kProc{Namespaces,...} bits of Policy.h; other bits must be 0
@@ -156,6 +160,11 @@ enum class ProcessRecordKind : uint16_t {
   EnvSet = 5,   // string: NAME=VALUE (NAME nonempty, no '=')
   Command = 6,  // string: an absolute path
   Workdir = 7,  // string: an absolute path; at most one
+  GuardBlock = 8,   // string: a command basename glob (no '/') the guards refuse
+  GuardAllow = 9,   // string: a command basename (no '/') exempt from GuardBlock
+  GuardPath = 10,   // string: a sensitive path, absolute or starting "${HOME}/"
+  GuardShell = 11,  // string: a shell basename (no '/') whose -c string is checked
+  GuardPattern = 12, // string: a shell-injection substring
 };
 struct ProcessRecordHeader {
   uint16_t kind;  // ProcessRecordKind

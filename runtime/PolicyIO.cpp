@@ -130,6 +130,13 @@ std::vector<uint8_t> encodeProcess(const ProcessPolicy &pr) {
     add(K::Command, 0, 0, c);
   if (!pr.workdir.empty())
     add(K::Workdir, 0, 0, pr.workdir);
+  for (auto [kind, list] : {std::pair{K::GuardBlock, &pr.guardBlock},
+                            std::pair{K::GuardAllow, &pr.guardAllow},
+                            std::pair{K::GuardPath, &pr.guardPaths},
+                            std::pair{K::GuardShell, &pr.guardShells},
+                            std::pair{K::GuardPattern, &pr.guardPatterns}})
+    for (const std::string &s : *list)
+      add(kind, 0, 0, s);
   uint32_t flags = (pr.rootfsReadOnly ? kProcRootfsReadOnly : 0) |
                    (pr.capsPresent ? kProcCapsPresent : 0) | (pr.hasUid ? kProcHasUid : 0) |
                    (pr.hasGid ? kProcHasGid : 0) | (pr.hasGroups ? kProcHasGroups : 0) |

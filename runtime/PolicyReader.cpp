@@ -534,7 +534,7 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
     uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
     uint32_t len = load32(h + 4);
     uint64_t value = load64(h + 8);
-    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Workdir))
+    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::GuardPattern))
       return fail(ReadError::BadProcess, "process record %u has unknown kind %u", r, kind);
     if (kind < lastKind)
       return fail(ReadError::BadProcess, "process record %u (kind %u) is out of order after kind %u",
@@ -603,6 +603,27 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
         pr.commands.push_back(std::move(text));
       else
         pr.workdir = std::move(text);
+      break;
+    case K::GuardBlock:
+    case K::GuardAllow:
+    case K::GuardShell:
+      if (text.find('/') != std::string::npos)
+        return fail(ReadError::BadProcess, "process guard record %u: a command name has a '/'", r);
+      (kind == uint16_t(K::GuardBlock)   ? pr.guardBlock
+       : kind == uint16_t(K::GuardAllow) ? pr.guardAllow
+                                         : pr.guardShells)
+          .push_back(std::move(text));
+      break;
+    case K::GuardPath:
+      if (text[0] != '/' && text.compare(0, 8, "${HOME}/") != 0)
+        return fail(ReadError::BadProcess,
+                    "process guard record %u: a sensitive path is neither absolute nor "
+                    "under ${HOME}/",
+                    r);
+      pr.guardPaths.push_back(std::move(text));
+      break;
+    case K::GuardPattern:
+      pr.guardPatterns.push_back(std::move(text));
       break;
     }
   }

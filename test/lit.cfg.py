@@ -79,6 +79,38 @@ if os.geteuid() == 0 and os.path.exists("/proc/self/cgroup"):
         cg = f.read()
     if ("memory" in cg and "pids" in cg) or os.path.exists("/sys/fs/cgroup/cgroup.subtree_control"):
         config.available_features.add("cgroup-limits")
+    # `cgroup-cpu`: the cpu controller, on a v1 hierarchy or enabled for
+    # children in this process's v2 cgroup (what kavach-launch looks for).
+    v1cpu = any(l.split(":")[1] and "cpu" in l.split(":")[1].split(",")
+                for l in cg.splitlines() if l.count(":") >= 2)
+    v2root = os.path.normpath("/sys/fs/cgroup/" + next((l.split(":", 2)[2] for l in cg.splitlines()
+                                      if l.startswith("0::")), "/"))
+    v2cpu = False
+    try:
+        with open(os.path.join(v2root, "cgroup.subtree_control")) as f:
+            v2cpu = "cpu" in f.read().split()
+    except OSError:
+        pass
+    if v1cpu or v2cpu:
+        config.available_features.add("cgroup-cpu")
+    else:
+        lit_config.note("no cpu cgroup controller for this process (v1 or v2 subtree_control): "
+                        "the cpu quota tests are skipped")
+    # `cgroup-v2-controllers`: a cgroup2 hierarchy at /sys/fs/cgroup where
+    # this process's cgroup enables memory, pids and cpu for its children.
+    # Hybrid hosts (the controllers bound to v1 hierarchies) lack it.
+    v2have = set()
+    try:
+        with open(os.path.join(v2root, "cgroup.subtree_control")) as f:
+            v2have = set(f.read().split())
+    except OSError:
+        pass
+    if {"memory", "pids", "cpu"} <= v2have:
+        config.available_features.add("cgroup-v2-controllers")
+    else:
+        lit_config.note("cgroup v2: %s/cgroup.subtree_control does not enable memory, pids "
+                        "and cpu (have: %s; a hybrid or v1 host): the v2 limit tests are "
+                        "skipped" % (v2root, " ".join(sorted(v2have)) or "none"))
 
 # `static-launcher`: kavach-launch has no ELF interpreter (the default build;
 # sanitizer builds link it dynamically), so it starts under policies that

@@ -104,6 +104,15 @@ struct ProcessIR {
   std::vector<std::string> commands;
   llvm::SMRange commandsRange;
   std::string workdir;
+  // `guards { ... }`: accumulate down the extends chain (a child can turn a
+  // guard on or add names and paths, never turn one off).
+  bool guardsPresent = false;
+  llvm::SMRange guardsRange;
+  bool guardBlockCommands = false; // the built-in shells/interpreters/compilers list
+  std::vector<std::string> guardAllow;
+  bool guardSensitivePaths = false; // the built-in sensitive paths
+  std::vector<std::string> guardExtraPaths;
+  bool guardShellInjection = false;
 };
 
 struct PolicyIR {

@@ -1,5 +1,5 @@
 // The process sections: namespaces, hostname, rootfs, user, capabilities,
-// limits, env and commands. They use the generic statement grammar (`stmt`
+// limits, cpu, env, commands and guards. They use the generic statement grammar (`stmt`
 // / `word` in grammar/Kavach.g4), so this file checks every word: unknown
 // keys, namespaces and capabilities get a did-you-mean, sizes and times need
 // a unit, numbers are range-checked.
@@ -10,17 +10,22 @@
 //   rootfs read_only sticky;
 //   user             per key (uid, gid, groups), the most derived wins;
 //   capabilities     the most derived section decides the whole set;
-//   limits           per limit, the most derived wins;
+//   limits, cpu      per limit, the most derived wins (`cpu { millicores N; }`
+//                    is the cgroup cpu quota, stored as a limit);
 //   env              `clear` is sticky; set/pass accumulate, a later `set`
 //                    of the same name wins;
-//   commands         the most derived section's list replaces the parent's.
-// `on_unsupported` inside namespaces/capabilities/limits/user/rootfs sets
-// that part's best-effort bit; the policy-wide one sets all of them.
+//   commands         the most derived section's list replaces the parent's;
+//   guards           accumulate: a child can turn a guard on and add allowed
+//                    names or sensitive paths, never turn one off.
+// `on_unsupported` inside namespaces/capabilities/limits/cpu/user/rootfs
+// sets that part's best-effort bit (cpu shares the limits bit); the
+// policy-wide one sets all of them. env, commands and guards never degrade.
 //
 // Capability names come from libcap (cap_from_name), so they match the
 // launcher's libcap exactly; what the running kernel lacks is the
-// launcher's business. Not handled here: guards, cpu quota (still refused
-// by SectionSema).
+// launcher's business. The guards' built-in lists (which commands are
+// shells or compilers, which paths are sensitive) are the Process backend's
+// (Guards.def); Sema only records which guards are on.
 #include "compiler/Sema/SemaContext.h"
 
 #include "runtime/PolicyFormat.h"
@@ -114,6 +119,10 @@ public:
       Fn = &ProcessPass::capabilities, Part = runtime::kProcCapabilities;
     else if (N == "limits")
       Fn = &ProcessPass::limits, Part = runtime::kProcLimits;
+    else if (N == "cpu")
+      Fn = &ProcessPass::cpu, Part = runtime::kProcLimits;
+    else if (N == "guards")
+      Fn = &ProcessPass::guards;
     else if (N == "env")
       Fn = &ProcessPass::env;
     else if (N == "commands")
@@ -385,15 +394,107 @@ private:
         D.error(St.words[1].range, "'" + W.text + " 0' would stop the command from running");
         continue;
       }
-      auto It = std::find_if(IR.limits.begin(), IR.limits.end(),
-                             [&](const ir::ProcessLimit &X) { return X.kind == L->kind; });
-      if (It != IR.limits.end())
-        *It = {L->kind, *V, St.range};
-      else
-        IR.limits.push_back({L->kind, *V, St.range});
+      setLimit(L->kind, *V, St.range);
     }
+  }
+
+  void setLimit(LimitKind Kind, uint64_t V, SMRange R) {
+    auto It = std::find_if(IR.limits.begin(), IR.limits.end(),
+                           [&](const ir::ProcessLimit &X) { return X.kind == Kind; });
+    if (It != IR.limits.end())
+      *It = {Kind, V, R};
+    else
+      IR.limits.push_back({Kind, V, R});
     std::sort(IR.limits.begin(), IR.limits.end(),
               [](const ir::ProcessLimit &A, const ir::ProcessLimit &B) { return A.kind < B.kind; });
+  }
+
+  // `cpu { millicores N; }`: CPU time per wall time, 1000 = one CPU. The
+  // launcher writes a quota per 100 ms period, so the kernel's 1 ms minimum
+  // quota makes 10 the smallest value.
+  void cpu(const ast::Section &S) {
+    for (const ast::Stmt &St : S.stmts) {
+      if (onUnsupported(St))
+        continue;
+      const ast::Word &W = St.words.front();
+      if (!is(W, "millicores")) {
+        unknownKey(W, "cpu", {"millicores", "on_unsupported"});
+        continue;
+      }
+      if (St.words.size() != 2 || St.words[1].kind != ast::Word::Kind::Int ||
+          !St.words[1].atom.unit.empty() || St.words[1].atom.overflow) {
+        D.error(St.range, "expected 'millicores N;' (1000 = one CPU)");
+        continue;
+      }
+      uint64_t V = St.words[1].atom.value;
+      if (V < runtime::kMinCpuMillicores || V > runtime::kMaxCpuMillicores) {
+        D.error(St.words[1].range, "'millicores' must be " + Twine(runtime::kMinCpuMillicores) +
+                                       ".." + Twine(runtime::kMaxCpuMillicores) +
+                                       " (1000 = one CPU)");
+        continue;
+      }
+      setLimit(LimitKind::Cpu, V, St.range);
+    }
+  }
+
+  // A command name for `guards { allow ...; }`: a basename, as typed or as
+  // it resolves (`sh` and `dash` are different names).
+  static bool validCommandName(StringRef N) {
+    return !N.empty() && N.size() <= 255 && !N.contains('/') && N != "." && N != "..";
+  }
+
+  void guards(const ast::Section &S) {
+    IR.guardsPresent = true;
+    IR.guardsRange = S.name.range;
+    for (const ast::Stmt &St : S.stmts) {
+      const ast::Word &W = St.words.front();
+      bool *Flag = is(W, "block_commands")    ? &IR.guardBlockCommands
+                   : is(W, "sensitive_paths") ? &IR.guardSensitivePaths
+                   : is(W, "shell_injection") ? &IR.guardShellInjection
+                                              : nullptr;
+      if (Flag) {
+        if (St.words.size() != 1)
+          D.error(St.range, "'" + W.text + "' takes no arguments");
+        *Flag = true;
+        continue;
+      }
+      bool Allow = is(W, "allow");
+      if (!Allow && !is(W, "sensitive")) {
+        if (W.text == "on_unsupported")
+          D.error(St.range, "'on_unsupported' has no effect here: guards are never degraded");
+        else
+          unknownKey(W, "guards",
+                     {"block_commands", "allow", "sensitive_paths", "sensitive", "shell_injection"});
+        continue;
+      }
+      if (St.words.size() < 2)
+        D.error(St.range, "'" + W.text + "' needs at least one " +
+                              (Allow ? "command name" : "path"));
+      for (size_t I = 1; I < St.words.size(); ++I) {
+        const ast::Word &P = St.words[I];
+        std::vector<std::string> &List = Allow ? IR.guardAllow : IR.guardExtraPaths;
+        bool Ok = P.kind == ast::Word::Kind::String &&
+                  (Allow ? validCommandName(P.text)
+                         : (StringRef(P.text).startswith("/") ||
+                            StringRef(P.text).startswith("${HOME}/")) &&
+                               P.text.size() <= runtime::kMaxPathLen);
+        if (!Ok) {
+          D.error(P.range, Allow ? "expected a command name in double quotes, without '/' "
+                                   "(e.g. \"python3\")"
+                                 : "expected an absolute path or one under \"${HOME}/\" in "
+                                   "double quotes");
+          continue;
+        }
+        if (std::find(List.begin(), List.end(), P.text) == List.end())
+          List.push_back(P.text);
+      }
+    }
+    if (!IR.guardBlockCommands && !IR.guardSensitivePaths && !IR.guardShellInjection &&
+        IR.guardExtraPaths.empty())
+      D.error(S.name.range, "a 'guards' section must turn on at least one guard "
+                            "(block_commands, sensitive_paths, sensitive, shell_injection)");
+    else if (!IR.guardAllow.empty() && !IR.guardBlockCommands)
+      D.warning("inert-rule", S.name.range, "'allow' has no effect without 'block_commands'");
   }
 
   static bool validEnvName(StringRef N) {

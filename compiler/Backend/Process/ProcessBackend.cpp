@@ -1,11 +1,14 @@
 // Lowering of the process sections. Sema already merged the extends chain
 // and checked every value, so this is a field-by-field copy plus the
-// implied namespaces. The result is what kavach-launch applies; the
-// launcher decides nothing beyond what the running kernel and the caller's
+// implied namespaces, and the guards' built-in lists (Guards.def) written
+// out in full. The result is what kavach-launch applies; the launcher
+// decides nothing beyond what the running kernel and the caller's
 // privileges allow.
 #include "compiler/Backend/Process/ProcessBackend.h"
 
 #include "runtime/LandlockAbi.h"
+
+#include <algorithm>
 
 namespace kavach::process {
 
@@ -43,6 +46,24 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
   Out.envPass = P.envPass;
   Out.commands = P.commands;
   Out.workdir = P.workdir;
+  if (P.guardBlockCommands) {
+#define GUARD_COMMAND(G) Out.guardBlock.push_back(G);
+#include "compiler/Backend/Process/Guards.def"
+    Out.guardAllow = P.guardAllow;
+  }
+  if (P.guardSensitivePaths) {
+#define GUARD_PATH(G) Out.guardPaths.push_back(G);
+#include "compiler/Backend/Process/Guards.def"
+  }
+  for (const std::string &X : P.guardExtraPaths)
+    if (std::find(Out.guardPaths.begin(), Out.guardPaths.end(), X) == Out.guardPaths.end())
+      Out.guardPaths.push_back(X);
+  if (P.guardShellInjection) {
+#define GUARD_SHELL(G) Out.guardShells.push_back(G);
+#include "compiler/Backend/Process/Guards.def"
+#define GUARD_PATTERN(G) Out.guardPatterns.push_back(G);
+#include "compiler/Backend/Process/Guards.def"
+  }
   return Out;
 }
 

@@ -50,12 +50,17 @@ inline ProcessPolicy sampleProcess() {
   pr.groups = {1001, 27};
   pr.limits = {{LimitKind::CpuTime, 30},        {LimitKind::OpenFiles, 256},
                {LimitKind::Memory, 512u << 20}, {LimitKind::Pids, 64},
-               {LimitKind::WallTime, 60}};
+               {LimitKind::WallTime, 60},      {LimitKind::Cpu, 500}};
   pr.envClear = true;
   pr.envPass = {"TERM", "LANG"};
   pr.envSet = {{"PATH", "/usr/bin:/bin"}, {"EMPTY", ""}, {"EQ", "a=b"}};
   pr.commands = {"/usr/bin/python3", "/bin/sh"};
   pr.workdir = "/srv/app";
+  pr.guardBlock = {"bash", "python*"};
+  pr.guardAllow = {"sh"};
+  pr.guardPaths = {"/etc/shadow", "${HOME}/.ssh"};
+  pr.guardShells = {"sh"};
+  pr.guardPatterns = {"$(", "/dev/tcp/"};
   return pr;
 }
 
