@@ -83,6 +83,12 @@ public:
 
   void syntaxError(antlr4::Recognizer *, antlr4::Token *Bad, size_t Line, size_t Col,
                    const std::string &Msg, std::exception_ptr) override {
+    // Only the first syntax error is shown: ANTLR resynchronises in an
+    // enclosing rule, so what follows is mostly a cascade from it (one bad
+    // token in a test block gave an error per later line). The rest are
+    // counted in a note; the tree is not compiled after a syntax error.
+    if (Count++)
+      return;
     SMRange R;
     if (Bad && Bad->getType() != antlr4::Token::EOF)
       R = Pos.range(Bad, Bad);
@@ -91,9 +97,10 @@ public:
       R = SMRange(L, L);
     }
     Diags.error(R, rewrite(Msg));
-    ++Count;
+    First = R;
   }
   unsigned Count = 0;
+  SMRange First;
 
 private:
   static std::string rewrite(const std::string &Msg) {
@@ -426,6 +433,10 @@ ast::File parseBuffer(DiagnosticEngine &Diags, unsigned BufferId) {
   Parser.removeErrorListeners();
   Parser.addErrorListener(&Listener);
   KavachParser::FileContext *Tree = Parser.file();
+  if (Listener.Count > 1)
+    Diags.note(Listener.First, Twine(Listener.Count - 1) + " more syntax error" +
+                                   (Listener.Count > 2 ? "s" : "") +
+                                   " after this one not shown; they usually follow from it");
   if (Listener.Count)
     return Out;
   ast::File F = Builder(Pos, Diags).build(Tree);
