@@ -86,14 +86,14 @@ int main(int argc, char **argv) {
                                    : resolveCommand(options.command);
   if (!options.verify) {
     checkCommandAllowed(policy.process, command);
+    checkGuards(policy.process, command);
+  }
   Environment env = buildEnvironment(policy.process, environ);
 
   // With a mount namespace a real run builds the ruleset only inside it.
   bool landlockLater = !options.dryRun && (process.namespaces & runtime::kNsMount);
   LandlockPlan landlock =
       planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort, !landlockLater);
-    checkGuards(policy.process, command);
-  }
   SeccompPlan seccomp =
       planSeccomp(policy, bestEffort || policy.seccompBestEffort, command, env.envp());
   if (options.dryRun)
