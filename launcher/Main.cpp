@@ -39,6 +39,7 @@
 //  12. execve (in place in direct mode: the command keeps the pid and the
 //      exit status is its own).
 // docs/launcher.md has the user-facing version of this.
+#include "launcher/Backend.h"
 #include "launcher/Caps.h"
 #include "launcher/Cgroups.h"
 #include "launcher/Command.h"
@@ -47,14 +48,15 @@
 #include "launcher/Env.h"
 #include "launcher/Exec.h"
 #include "launcher/Explain.h"
-#include "launcher/Identity.h"
 #include "launcher/Guards.h"
+#include "launcher/Identity.h"
 #include "launcher/Landlock.h"
 #include "launcher/Learn.h"
 #include "launcher/Limits.h"
 #include "launcher/Mounts.h"
 #include "launcher/Namespaces.h"
 #include "launcher/NoNewPrivs.h"
+#include "launcher/OciInner.h"
 #include "launcher/Options.h"
 #include "launcher/PolicyLoad.h"
 #include "launcher/Process.h"
@@ -77,6 +79,10 @@ int main(int argc, char **argv) {
   runtime::Policy policy = loadPolicy(options.policyPath, options.signerKeyPath);
   if (options.explain)
     return printExplanation(options.policyPath, policy);
+  if (options.insideOci)
+    keepInnerParts(policy); // the container runtime applied the rest (OciInner.cpp)
+  else
+    runOnBackend(options, policy); // oci, gvisor, noop: never returns (Backend.cpp)
   bool bestEffort = options.bestEffort;
   ProcessPlan process = planProcess(policy.process, bestEffort);
   std::vector<std::string> verifierArgs;

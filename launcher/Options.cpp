@@ -8,6 +8,7 @@
 // A policy whose file name starts with '-' is spelled ./-name.
 #include "launcher/Options.h"
 
+#include "launcher/Backend.h"
 #include "launcher/Die.h"
 
 #include <cerrno>
@@ -47,6 +48,11 @@ constexpr const char *kHelp =
     "  --explain      say what the policy does, in plain words; run nothing\n"
     "  --learn OUT.kv run CMD unconfined while recording its syscalls, files and\n"
     "                 TCP ports, then write a policy for it (see docs/learn.md)\n"
+    "  --backend process|oci|gvisor|noop|auto\n"
+    "                 where CMD runs: this process (default), an OCI container\n"
+    "                 (crun/runc, with --rootfs DIR; --runtime crun|runc), gVisor\n"
+    "                 (runsc), no sandbox at all (noop, with a warning), or the\n"
+    "                 best-scoring one available here (auto; see docs/oci.md)\n"
     "  --require-signature PUBKEY\n"
     "                 refuse POLICY.bin unless it is signed by the Ed25519 key\n"
     "                 in the file PUBKEY (kavachc --gen-key, --sign-key)\n"
@@ -117,6 +123,8 @@ Options parseOptions(int argc, char **argv) {
       options.learnPath = argv[++i];
       continue;
     }
+    if (parseBackendOption(options, argc, argv, i)) // Backend.cpp
+      continue;
     if (std::strcmp(arg, "--require-signature") == 0) {
       if (i + 1 == argc || options.signerKeyPath)
         usageError(i + 1 == argc ? "--require-signature needs a public key file"

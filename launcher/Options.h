@@ -12,6 +12,12 @@ struct Options {
   bool json = false;                   // --output-format=json (for --verify)
   bool explain = false;                // --explain: describe the policy, run nothing
   const char *learnPath = nullptr;     // --learn OUT.kv: record the command, write a policy
+  // --backend NAME, --runtime crun|runc, --rootfs DIR (Backend.cpp);
+  // --inside-oci: the entry point of a container kavach-launch started.
+  const char *backend = nullptr;
+  const char *runtime = nullptr;
+  const char *rootfs = nullptr;
+  bool insideOci = false;
   char **command = nullptr; // NULL-terminated, into main's argv; NULL only for a dry run
 };
 

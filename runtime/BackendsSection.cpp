@@ -123,12 +123,15 @@ bool decodeBackends(const uint8_t *data, uint64_t size, BackendsPolicy &out, std
       if (value != 0)
         return fail(rec + " (a template) has a nonzero value");
       bool inner = kind == uint16_t(K::OciInner);
-      if (countOccurrences(text, kOciArgsMarker) != 1 ||
-          countOccurrences(text, kOciEnvMarker) != 1 ||
-          countOccurrences(text, kOciRootfsMarker) != 1 ||
-          countOccurrences(text, kOciBundleMarker) != (inner ? 1u : 0u))
-        return fail(rec + ": the config.json template does not have each placeholder exactly "
-                          "as often as docs/policy-bin.md says");
+      unsigned args = countOccurrences(text, kOciArgsMarker),
+               env = countOccurrences(text, kOciEnvMarker),
+               root = countOccurrences(text, kOciRootfsMarker),
+               bundle = countOccurrences(text, kOciBundleMarker);
+      if (args != 1 || env != 1 || root != 1 || bundle != (inner ? 1u : 0u))
+        return fail(rec + ": the config.json template has args/env/rootfs/bundle placeholders " +
+                    std::to_string(args) + "/" + std::to_string(env) + "/" +
+                    std::to_string(root) + "/" + std::to_string(bundle) + " times, not 1/1/1/" +
+                    (inner ? "1" : "0"));
       (inner ? b.ociInner : b.ociBare) = std::move(text);
       continue;
     }

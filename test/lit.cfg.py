@@ -128,3 +128,22 @@ if os.path.realpath(config.kavach_obj_root).startswith("/tmp/"):
     lit_config.note("build tree is under /tmp: tests that mount a tmpfs on /tmp are unsupported")
 else:
     config.available_features.add("build-outside-tmp")
+
+# Container runtimes for the test/oci suite (runc, crun, runsc, podman): a
+# feature when the program is on PATH and `PROGRAM --version` works; the
+# reason is printed when it is not, and the tests needing it are UNSUPPORTED.
+for rt in ("runc", "crun", "runsc", "podman"):
+    path = shutil.which(rt)
+    why = None
+    if not path:
+        why = "%s is not on PATH" % rt
+    else:
+        r = subprocess.run([path, "--version"], capture_output=True)
+        if r.returncode != 0:
+            why = "`%s --version` exits %d" % (path, r.returncode)
+    if why:
+        lit_config.note("%s: the tests that run it are unsupported" % why)
+    else:
+        config.available_features.add(rt)
+config.substitutions.append(("%make-rootfs", "/bin/sh " + os.path.join(
+    config.test_source_root, "oci", "Inputs", "make-rootfs.sh")))

@@ -161,7 +161,7 @@ Expected<std::string> importProfile(StringRef Text, StringRef Name) {
   const sema::SyscallTable &T = sema::SyscallTable::get(*sema::findArch("x86_64"));
   std::map<std::string, std::vector<std::string>> Uncond; // action → names
   std::vector<std::string> CondRules, Skipped;
-  std::set<std::string> Unknown, Keyword;
+  std::set<std::string> Unknown;
   if (Sys)
     for (const json::Value &V : *Sys) {
       const json::Object *E = V.getAsObject();
@@ -188,10 +188,6 @@ Expected<std::string> importProfile(StringRef Text, StringRef Name) {
         return Act.takeError();
       std::vector<std::string> Known;
       for (const std::string &N : Names) {
-        if (N == "seccomp") { // a keyword of the grammar: cannot be named in a rule yet
-          Keyword.insert(N);
-          continue;
-        }
         (T.lookup(N) ? Known.push_back(N) : (void)Unknown.insert(N));
       }
       if (Known.empty())
@@ -232,9 +228,6 @@ Expected<std::string> importProfile(StringRef Text, StringRef Name) {
       Line += " " + U;
     Out += Line + "\n";
   }
-  for (const std::string &K : Keyword)
-    Out += "// '" + K + "' is a keyword of the kavach grammar and cannot be named in a rule yet:\n"
-           "// it gets the default action.\n";
   Out += "policy " + P + " {\n  seccomp {\n    default " + *Def + ";\n    arch x86_64;\n";
   for (auto &[Act, Names] : Uncond) {
     std::sort(Names.begin(), Names.end());

@@ -1,10 +1,17 @@
-// The config.json of `kavachc --emit=oci`.
+// The config.json of `kavachc --emit=oci`, and the templates of policy.bin's
+// Backends section (`kavach-launch --backend oci|gvisor`).
 //
 // What each part comes from:
-//  - process: args (the inner kavach-launch, or --oci-bare's command), env
-//    PATH only, cwd /, uid/gid 0 inside the container, every capability set
-//    empty (the policy grants none: fail closed), noNewPrivileges, rlimit
-//    NOFILE 1024 (root here cannot raise hard limits, runtimes.md);
+//  - process: args (the inner kavach-launch with --inside-oci, or
+//    --oci-bare's command), env PATH only (a template: the environment the
+//    outer launcher computed from the env section), cwd = workdir or /,
+//    user = the policy's uid/gid/groups (else 0 inside the container),
+//    capabilities = the policy's set in all five sets, else every set empty
+//    (fail closed), noNewPrivileges, rlimits from the limits section
+//    (default NOFILE 1024: root here cannot raise hard limits, runtimes.md);
+//  - hostname: the policy's, else "kavach";
+//  - linux.resources: memory and pids limits (cgroups), cpu as a quota per
+//    100 ms period; wall_time has no OCI field (a degradation warning);
 //  - root: "rootfs" in the bundle, read-only; a tmpfs on /tmp so a
 //    read-only root still has scratch space (Landlock decides who may use it);
 //  - mounts, maskedPaths, readonlyPaths: those of `runc spec`, plus the
@@ -15,10 +22,18 @@
 //  - linux.seccomp: SeccompProfile.cpp; with the inner launcher plus its
 //    own calls (LauncherSyscalls.def); annotations carry the same filter
 //    precompiled for crun and the per-backend scores for `--backend auto`.
-// Not yet: user/uid mappings, capabilities, rlimits and cgroup resources
-// from the policy (they arrive with ir::PolicyIR's process part; until then
-// the policy cannot ask for them), hooks, devices.
+// The inner launcher (--inside-oci) then applies only what OCI has no field
+// for: Landlock, the exact filter, the env section, the command allowlist.
+// Not done: a user namespace with uid/gid mappings (the container always
+// gets pid, ipc, uts, mount and cgroup namespaces; `namespaces { user; }`
+// is a degradation warning), hooks, devices.
 #include "compiler/Backend/OCI/OciConfig.h"
+
+#include "compiler/Backend/Process/ProcessBackend.h"
+#include "runtime/OciTemplate.h"
+#include "runtime/PolicyFormat.h"
+
+#include <sys/capability.h>
 
 namespace kavach::oci {
 
@@ -47,6 +62,13 @@ std::string base64(const uint8_t *D, size_t N) {
 
 namespace {
 
+// A marker of OciTemplate.h as a JSON string value (its quotes come back
+// when the document is printed).
+std::string Placeholder(const char *Quoted) {
+  std::string S = Quoted;
+  return S.substr(1, S.size() - 2);
+}
+
 Array strings(std::initializer_list<const char *> L) {
   Array A;
   for (const char *S : L)
@@ -54,9 +76,90 @@ Array strings(std::initializer_list<const char *> L) {
   return A;
 }
 
-Object mount(const char *Dest, const char *Type, const char *Src,
+Object mount(const char *Dest, const char *Type, std::string Src,
              std::initializer_list<const char *> Opts) {
-  return Object{{"destination", Dest}, {"type", Type}, {"source", Src}, {"options", strings(Opts)}};
+  // Src by value: json::Value keeps a StringRef to a const char * it is given.
+  return Object{{"destination", Dest},
+                {"type", Type},
+                {"source", std::move(Src)},
+                {"options", strings(Opts)}};
+}
+
+// "CAP_CHOWN", as libcap names capability N (the launcher's spelling).
+std::string capName(unsigned N) {
+  char *Name = cap_to_name(cap_value_t(N));
+  std::string S = Name ? Name : "";
+  cap_free(Name);
+  for (char &C : S)
+    C = char(toupper(static_cast<unsigned char>(C)));
+  return S;
+}
+
+const char *rlimitName(runtime::LimitKind K) {
+  using runtime::LimitKind;
+  switch (K) {
+  case LimitKind::AddressSpace: return "RLIMIT_AS";
+  case LimitKind::CpuTime: return "RLIMIT_CPU";
+  case LimitKind::Processes: return "RLIMIT_NPROC";
+  case LimitKind::FileSize: return "RLIMIT_FSIZE";
+  case LimitKind::OpenFiles: return "RLIMIT_NOFILE";
+  case LimitKind::Stack: return "RLIMIT_STACK";
+  case LimitKind::Core: return "RLIMIT_CORE";
+  default: return nullptr; // cgroup or supervisor limits
+  }
+}
+
+// The process part of config.json from the lowered Process section.
+void applyProcess(const runtime::ProcessPolicy &P, Object &Process, Object &Linux,
+                  std::string &Hostname, std::vector<std::string> &Degraded) {
+  if (P.capsPresent) {
+    Array Names;
+    for (unsigned N = 0; N <= runtime::kMaxCapability; ++N)
+      if (P.capsKeep >> N & 1)
+        Names.push_back(capName(N));
+    Object Caps;
+    for (const char *Set : {"bounding", "effective", "inheritable", "permitted", "ambient"})
+      Caps[Set] = Array(Names);
+    Process["capabilities"] = std::move(Caps);
+  }
+  Object User{{"uid", int64_t(P.hasUid ? P.uid : 0)}, {"gid", int64_t(P.hasGid ? P.gid : 0)}};
+  if (P.hasGroups) {
+    Array G;
+    for (uint32_t Gid : P.groups)
+      G.push_back(int64_t(Gid));
+    User["additionalGids"] = std::move(G);
+  }
+  Process["user"] = std::move(User);
+  if (!P.workdir.empty())
+    Process["cwd"] = P.workdir;
+  Array Rlimits;
+  bool HasNofile = false;
+  Object Resources;
+  for (const runtime::Limit &L : P.limits) {
+    if (const char *Name = rlimitName(L.kind)) {
+      HasNofile |= L.kind == runtime::LimitKind::OpenFiles;
+      Rlimits.push_back(Object{{"type", Name}, {"hard", L.value}, {"soft", L.value}});
+    } else if (L.kind == runtime::LimitKind::Memory) {
+      Resources["memory"] = Object{{"limit", int64_t(L.value)}};
+    } else if (L.kind == runtime::LimitKind::Pids) {
+      Resources["pids"] = Object{{"limit", int64_t(L.value)}};
+    } else if (L.kind == runtime::LimitKind::WallTime) {
+      Degraded.push_back("limits: wall_time has no OCI field and is not enforced");
+    } else if (L.kind == runtime::LimitKind::Cpu) {
+      // millicores: quota per 100 ms period.
+      Resources["cpu"] = Object{{"quota", int64_t(L.value * 100)}, {"period", 100000}};
+    }
+  }
+  if (!HasNofile)
+    Rlimits.push_back(Object{{"type", "RLIMIT_NOFILE"}, {"hard", 1024}, {"soft", 1024}});
+  Process["rlimits"] = std::move(Rlimits);
+  if (!Resources.empty())
+    Linux["resources"] = std::move(Resources);
+  if (!P.hostname.empty())
+    Hostname = P.hostname;
+  if (P.namespaces & runtime::kNsUser)
+    Degraded.push_back("namespaces: the container gets no user namespace (no uid/gid mappings "
+                       "are emitted); its root is the host's root without capabilities");
 }
 
 } // namespace
@@ -65,8 +168,10 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
                             std::vector<std::string> &Degraded) {
   Array Args;
   if (O.innerLauncher)
-    Args = strings({"/.kavach/kavach-launch", "/.kavach/policy.bin", "--"});
-  else
+    Args = strings({"/.kavach/kavach-launch", "--inside-oci", "/.kavach/policy.bin", "--"});
+  if (O.placeholders)
+    Args.push_back(Placeholder(runtime::kOciArgsMarker));
+  else if (!O.innerLauncher)
     for (const std::string &A : O.args)
       Args.push_back(A);
   Object Caps;
@@ -76,7 +181,9 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
       {"terminal", false},
       {"user", Object{{"uid", 0}, {"gid", 0}}},
       {"args", std::move(Args)},
-      {"env", strings({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"})},
+      {"env", O.placeholders ? Array{Placeholder(runtime::kOciEnvMarker)}
+                             : strings({"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+                                        "/sbin:/bin"})},
       {"cwd", "/"},
       {"capabilities", std::move(Caps)},
       {"rlimits", Array{Object{{"type", "RLIMIT_NOFILE"}, {"hard", 1024}, {"soft", 1024}}}},
@@ -91,8 +198,11 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
       mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
       mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
       mount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777", "size=65536k"})};
+  std::string KavachDir = O.placeholders ? std::string(runtime::kOciBundleMarker) + "/kavach"
+                                         : std::string("kavach");
   if (O.innerLauncher)
-    Mounts.push_back(mount("/.kavach", "bind", "kavach", {"rbind", "ro", "nosuid", "nodev"}));
+    Mounts.push_back(
+        mount("/.kavach", "bind", KavachDir, {"rbind", "ro", "nosuid", "nodev"}));
 
   Array Ns;
   for (const char *T : {"pid", "ipc", "uts", "mount", "cgroup"})
@@ -109,6 +219,15 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
                 "/proc/scsi"})},
       {"readonlyPaths", strings({"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                                  "/proc/sysrq-trigger"})}};
+  std::string Hostname = "kavach";
+  runtime::ProcessPolicy PP = process::lowerProcess(IR);
+  if (PP.present)
+    applyProcess(PP, Process, Linux, Hostname, Degraded);
+  if (!O.innerLauncher && (!PP.commands.empty() || PP.envClear || !PP.envSet.empty() ||
+                           !PP.envPass.empty()) && !O.placeholders)
+    Degraded.push_back("--oci-bare: the command allowlist and env section are not enforced");
+  if (!O.innerLauncher && !PP.commands.empty() && O.placeholders)
+    Degraded.push_back("without the inner launcher the command allowlist is not enforced");
   if (IR.seccomp.present) {
     std::vector<std::string> Extra;
     if (O.innerLauncher)
@@ -136,8 +255,10 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   // document validates against the v1.2.0 schema (tests).
   return Value(Object{{"ociVersion", "1.0.2"},
                       {"process", std::move(Process)},
-                      {"root", Object{{"path", "rootfs"}, {"readonly", true}}},
-                      {"hostname", "kavach"},
+                      {"root", Object{{"path", O.placeholders ? runtime::kOciRootfsMarker
+                                                               : "rootfs"},
+                                      {"readonly", true}}},
+                      {"hostname", Hostname},
                       {"mounts", std::move(Mounts)},
                       {"annotations", std::move(Annotations)},
                       {"linux", std::move(Linux)}});

@@ -20,6 +20,10 @@ struct ConfigOptions {
   // Precompiled outer filter for crun (run.oci.seccomp_bpf_data), base64.
   std::string bpfBase64;
   std::map<std::string, std::string> annotations;
+  // A template for policy.bin's Backends section (runtime/OciTemplate.h):
+  // the command, environment, rootfs and bundle directory are placeholders
+  // kavach-launch --backend oci|gvisor fills in.
+  bool placeholders = false;
 };
 
 std::vector<std::string> launcherSyscalls();

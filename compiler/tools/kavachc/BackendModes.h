@@ -15,6 +15,11 @@ int checkScoreRequirements(Session &S, const ir::PolicyIR &IR);
 // "process>=60,oci>=70": the requirements for config.json's annotations.
 std::string requirementsText(Session &S);
 
+// policy.bin's Backends section: the scores, the requirements and the OCI
+// config.json templates (a template the OCI form cannot express is left
+// out; the launcher then refuses --backend oci|gvisor and says why).
+runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR);
+
 // --emit=oci | docker-seccomp | k8s-seccomp: write the backend's format.
 int emitBackendFormat(Session &S, const ir::PolicyIR &IR, llvm::StringRef Kind);
 

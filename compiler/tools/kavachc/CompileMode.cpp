@@ -104,6 +104,7 @@ int runCompile(Session &S) {
   if (Emit == EmitKind::Bin) {
     if (Out.empty())
       return S.finish(usage("no output file; pass -o POLICY.bin"));
+    C->policy.backends = backendsSection(S, *IR); // OciMode.cpp
     Bytes = runtime::writePolicy(C->policy);
     // The launcher will read these bytes with the same reader: a file it
     // would refuse must not be written at all.

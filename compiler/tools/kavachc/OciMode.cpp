@@ -84,6 +84,39 @@ Expected<std::string> precompiledOuterFilter(Session &S, const ir::PolicyIR &IR)
 
 } // namespace
 
+runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
+  runtime::BackendsPolicy B;
+  B.present = true;
+  for (const score::BackendScore &Sc : score::scoreAll(IR))
+    B.scores.push_back({Sc.backend->name, Sc.score});
+  // "process>=60,oci>=70": the strictest line per backend.
+  for (StringRef Item : split(requirementsText(S), ',')) {
+    auto [Name, Min] = Item.split(">=");
+    unsigned N = 0;
+    if (Name.empty() || Min.getAsInteger(10, N))
+      continue;
+    auto It = llvm::find_if(B.requirements,
+                            [&](const runtime::BackendScoreEntry &E) { return E.backend == Name; });
+    if (It == B.requirements.end())
+      B.requirements.push_back({Name.str(), N});
+    else
+      It->value = std::max(It->value, N);
+  }
+  for (bool Inner : {true, false}) {
+    oci::ConfigOptions O;
+    O.innerLauncher = Inner;
+    O.placeholders = true;
+    std::vector<std::string> Degraded; // scored; the launcher reports them
+    Expected<json::Value> V = oci::buildConfig(IR, O, Degraded);
+    if (!V) {
+      consumeError(V.takeError());
+      continue;
+    }
+    (Inner ? B.ociInner : B.ociBare) = formatv("{0:2}", *V).str() + "\n";
+  }
+  return B;
+}
+
 int emitBackendFormat(Session &S, const ir::PolicyIR &IR, StringRef Kind) {
   DiagnosticEngine &D = *S.Diags;
   if (Kind == "oci") {

@@ -1,0 +1,138 @@
+// Writing an OCI bundle from policy.bin's config.json template.
+//
+// The template (kavachc wrote it, the reader checked each placeholder
+// occurs exactly as often as it should) is filled in textually: the command
+// and environment become JSON string lists, the rootfs and bundle paths
+// JSON-escaped string contents. Everything else in config.json was decided
+// by kavachc. The inner launcher is a copy of /proc/self/exe (static, so it
+// runs in any rootfs), mounted read-only at /.kavach by the template.
+#include "launcher/OciBundle.h"
+
+#include "launcher/Die.h"
+#include "runtime/OciTemplate.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace kavach::launch {
+namespace {
+
+std::string jsonString(const char *s) {
+  std::string out = "\"";
+  for (const unsigned char *p = reinterpret_cast<const unsigned char *>(s); *p; ++p) {
+    if (*p == '"' || *p == '\\') {
+      out += '\\';
+      out += char(*p);
+    } else if (*p < 0x20) {
+      out += strFormat("\\u%04x", *p);
+    } else {
+      out += char(*p); // UTF-8 passes through; JSON allows it unescaped
+    }
+  }
+  return out + "\"";
+}
+
+std::string jsonList(char **items) {
+  std::string out;
+  for (char **p = items; p && *p; ++p)
+    out += (out.empty() ? "" : ", ") + jsonString(*p);
+  return out;
+}
+
+void replaceOnce(std::string &text, const char *marker, const std::string &with) {
+  size_t at = text.find(marker);
+  if (at != std::string::npos) // the reader guaranteed presence; be total anyway
+    text.replace(at, std::strlen(marker), with);
+}
+
+void writeFile(const std::string &path, const void *data, size_t size, mode_t mode) {
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0)
+    die(kExitSetup, errno, "cannot create %s", path.c_str());
+  const char *p = static_cast<const char *>(data);
+  while (size) {
+    ssize_t n = write(fd, p, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      die(kExitSetup, errno, "cannot write %s", path.c_str());
+    p += n;
+    size -= size_t(n);
+  }
+  if (fchmod(fd, mode) != 0 || close(fd) != 0)
+    die(kExitSetup, errno, "cannot finish %s", path.c_str());
+}
+
+void copyFile(const char *from, const std::string &to, mode_t mode) {
+  int fd = open(from, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    die(kExitSetup, errno, "cannot open %s", from);
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      die(kExitSetup, errno, "cannot read %s", from);
+    if (n == 0)
+      break;
+    data.append(buf, size_t(n));
+  }
+  close(fd);
+  writeFile(to, data.data(), data.size(), mode);
+}
+
+int removeEntry(const char *path, const struct stat *, int, struct FTW *) {
+  remove(path);
+  return 0;
+}
+
+} // namespace
+
+std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
+                         const std::string &rootfs, const std::string &bundle) {
+  auto inner = [](const std::string &path) {
+    std::string q = jsonString(path.c_str());
+    return q.substr(1, q.size() - 2);
+  };
+  std::string out = tmpl;
+  replaceOnce(out, runtime::kOciArgsMarker, jsonList(args));
+  replaceOnce(out, runtime::kOciEnvMarker, jsonList(envp));
+  replaceOnce(out, runtime::kOciRootfsMarker, inner(rootfs));
+  replaceOnce(out, runtime::kOciBundleMarker, inner(bundle));
+  return out;
+}
+
+Bundle createBundle(const std::string &tmpl, bool inner, const char *policyPath, char **args,
+                    char **envp, const std::string &rootfs) {
+  const char *tmp = getenv("TMPDIR");
+  std::string model = std::string(tmp && *tmp == '/' ? tmp : "/tmp") + "/kavach-bundle-XXXXXX";
+  if (!mkdtemp(model.data()))
+    die(kExitSetup, errno, "cannot create a bundle directory %s", model.c_str());
+  Bundle b{model, model + "/state"};
+  if (mkdir(b.state.c_str(), 0700) != 0)
+    die(kExitSetup, errno, "cannot create %s", b.state.c_str());
+  if (inner) {
+    // Readable by any uid the policy runs the command as inside.
+    std::string dir = b.dir + "/kavach";
+    if (mkdir(dir.c_str(), 0755) != 0 || chmod(dir.c_str(), 0755) != 0)
+      die(kExitSetup, errno, "cannot create %s", dir.c_str());
+    copyFile("/proc/self/exe", dir + "/kavach-launch", 0755);
+    copyFile(policyPath, dir + "/policy.bin", 0644);
+  }
+  std::string config = fillTemplate(tmpl, args, envp, rootfs, b.dir);
+  writeFile(b.dir + "/config.json", config.data(), config.size(), 0600);
+  return b;
+}
+
+void removeBundle(const Bundle &bundle) {
+  nftw(bundle.dir.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+} // namespace kavach::launch

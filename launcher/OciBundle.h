@@ -1,0 +1,30 @@
+// The OCI bundle kavach-launch --backend oci|gvisor runs: a private
+// directory holding config.json (policy.bin's template, filled in) and, for
+// the inner launcher, kavach/{kavach-launch,policy.bin}.
+#pragma once
+
+#include "runtime/Policy.h"
+
+#include <string>
+
+namespace kavach::launch {
+
+struct Bundle {
+  std::string dir;   // the bundle; removed by removeBundle
+  std::string state; // the runtime's --root (inside dir)
+};
+
+// The template with its placeholders replaced (runtime/OciTemplate.h);
+// values are JSON-escaped here.
+std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
+                         const std::string &rootfs, const std::string &bundle);
+
+// Creates the bundle under $TMPDIR (else /tmp), mode 0700. With `inner`
+// copies this executable (static) and the policy file into kavach/. Dies
+// 125 on any failure (removing what it made).
+Bundle createBundle(const std::string &tmpl, bool inner, const char *policyPath, char **args,
+                    char **envp, const std::string &rootfs);
+
+void removeBundle(const Bundle &bundle);
+
+} // namespace kavach::launch

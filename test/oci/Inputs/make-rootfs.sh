@@ -1,0 +1,17 @@
+#!/bin/sh
+# make-rootfs.sh DIR PROBE: a minimal container root file system for the
+# oci suite: busybox-static (Debian package busybox-static) with a few applet
+# links, the static kavach-probe, and the mount points the runtimes need.
+set -e
+dir=$1 probe=$2
+busybox=$(command -v busybox)
+case "$(file -b "$busybox" 2>/dev/null)" in
+*statically*) ;;
+*) echo "make-rootfs.sh: $busybox is not static (install busybox-static)" >&2; exit 1 ;;
+esac
+rm -rf "$dir"
+mkdir -p "$dir/bin" "$dir/tmp" "$dir/proc" "$dir/dev" "$dir/sys" "$dir/etc"
+cp "$busybox" "$dir/bin/busybox"
+cp "$probe" "$dir/bin/kavach-probe"
+for applet in sh echo cat true ls grep id; do ln -s busybox "$dir/bin/$applet"; done
+echo 'root:x:0:0:root:/:/bin/sh' > "$dir/etc/passwd"
