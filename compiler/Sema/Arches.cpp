@@ -39,7 +39,8 @@ const ArchInfo *findArch(llvm::StringRef Name) {
 }
 
 const ArchInfo *findArchByAudit(uint32_t AuditArch, uint32_t Nr) {
-  bool X32 = AuditArch == AUDIT_ARCH_X86_64 && (Nr & 0x40000000u);
+  // -1 (syscall(-1)) is a native number, not x32 (Backend/Seccomp/CodeGen.cpp).
+  bool X32 = AuditArch == AUDIT_ARCH_X86_64 && (Nr & 0x40000000u) && Nr != 0xffffffffu;
   for (const ArchInfo &A : kArches)
     if (A.auditArch == AuditArch && (A.nrBase != 0) == X32)
       return &A;
@@ -68,9 +69,15 @@ SyscallTable::SyscallTable(const ArchInfo &A) : Arch(A) {
       std::string S(N);
       free(N);
       // Only keep the canonical number of a name (libseccomp maps a few
-      // aliases); a name resolves back to exactly one number.
+      // aliases); a name resolves back to exactly one number. On i386,
+      // libseccomp resolves the names of the socketcall/ipc-multiplexed
+      // calls to pseudo numbers (< 0) although the kernel has direct
+      // numbers for them (socket = 359, ...): keep those, or a rule naming
+      // `socket` would not reach the direct call at all.
       int Back = seccomp_syscall_resolve_name_arch(A.scmpToken, S.c_str());
-      if (Back != int(Nr))
+      if (Back < 0 && !Seen.count(S))
+        Direct.emplace_back(S, Nr);
+      else if (Back != int(Nr))
         continue;
       ByNr.emplace_back(Nr, S);
       Seen.insert(S);
@@ -81,6 +88,7 @@ SyscallTable::SyscallTable(const ArchInfo &A) : Arch(A) {
   if (A.scmpToken == SCMP_ARCH_ARM)
     Scan(0x0f0000, 0x0f0010); // __ARM_NR_BASE private calls
   Names.assign(Seen.begin(), Seen.end());
+  std::sort(Direct.begin(), Direct.end());
 }
 
 const SyscallTable &SyscallTable::get(const ArchInfo &A) {
@@ -95,8 +103,12 @@ const SyscallTable &SyscallTable::get(const ArchInfo &A) {
 
 std::optional<uint32_t> SyscallTable::lookup(llvm::StringRef Name) const {
   int Nr = seccomp_syscall_resolve_name_arch(Arch.scmpToken, Name.str().c_str());
-  if (Nr < 0) // __NR_SCMP_ERROR or a pseudo-syscall (absent on this arch)
+  if (Nr < 0) { // __NR_SCMP_ERROR or a pseudo-syscall: absent unless direct
+    auto It = std::lower_bound(Direct.begin(), Direct.end(), std::make_pair(Name.str(), 0u));
+    if (It != Direct.end() && It->first == Name)
+      return It->second;
     return std::nullopt;
+  }
   return uint32_t(Nr);
 }
 

@@ -44,6 +44,9 @@ private:
   const ArchInfo &Arch;
   std::vector<std::string> Names;
   std::vector<std::pair<uint32_t, std::string>> ByNr; // sorted by number
+  // Calls libseccomp names by a pseudo number although this arch also has a
+  // direct number for them (i386's socket and ipc calls): name -> number.
+  std::vector<std::pair<std::string, uint32_t>> Direct; // sorted by name
   uint32_t MaxNr = 0;
 };
 

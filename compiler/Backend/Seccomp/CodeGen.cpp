@@ -5,10 +5,15 @@
 //     ld [0]; <search tree on nr for arch1>                     (per arch)
 // where each arch's tree covers the whole 32-bit number line, folded into
 // maximal ranges of identical outcome (RangeFold.cpp). On x86_64 the x32
-// half (nr >= 0x40000000 unsigned) is just more ranges of the same tree:
+// half (0x40000000 <= nr < 0xffffffff) is just more ranges of the same tree:
 // the x32 ArchSpec's ranges when it is listed, badArchAction otherwise, so
 // that check can never be forgotten and costs no separate `jge` on the hot
-// path (the weighted tree places it). The tree's leaves are RETs shared by
+// path (the weighted tree places it). nr == -1 is not x32: it is what
+// syscall(-1) and a tracer's "skip this call" pass, the kernel answers it
+// with ENOSYS without running anything, and libseccomp lets it through its
+// x32 check too; here it is a native number past the table, so it gets the
+// `unknown` action (errno(ENOSYS) by default) like any newer syscall.
+// The tree's leaves are RETs shared by
 // action, or for conditional syscalls their argument checks
 // (CondLowering.cpp), which are the only code that loads arguments: an
 // unconditional decision depends on arch and nr alone, so the kernel's
@@ -167,7 +172,8 @@ std::vector<ArchGroup> archGroups(const FilterSpec &spec) {
     ArchGroup g{arch, {}};
     if (arch == kAuditArchX86_64) {
       g.segments.push_back({findArchSpec(spec, arch, 0), 0, kX32SyscallBit - 1, true});
-      g.segments.push_back({findArchSpec(spec, arch, kX32SyscallBit), kX32SyscallBit, 0xffffffffu, false});
+      g.segments.push_back({findArchSpec(spec, arch, kX32SyscallBit), kX32SyscallBit, kNrMinusOne - 1, false});
+      g.segments.push_back({findArchSpec(spec, arch, kNrMinusOne), kNrMinusOne, kNrMinusOne, false});
     } else {
       g.segments.push_back({findArchSpec(spec, arch, 0), 0, 0xffffffffu, true});
     }
@@ -244,7 +250,8 @@ private:
 namespace detail {
 
 const ArchSpec *findArchSpec(const FilterSpec &spec, uint32_t auditArch, uint32_t nr) {
-  const uint32_t base = auditArch == kAuditArchX86_64 && nr >= kX32SyscallBit ? kX32SyscallBit : 0;
+  const uint32_t base =
+      auditArch == kAuditArchX86_64 && nr >= kX32SyscallBit && nr != kNrMinusOne ? kX32SyscallBit : 0;
   for (const ArchSpec &a : spec.arches)
     if (a.auditArch == auditArch && a.nrBase == base)
       return &a;

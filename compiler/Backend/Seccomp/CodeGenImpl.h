@@ -16,10 +16,12 @@ namespace kavach::seccomp::detail {
 
 inline constexpr uint32_t kAuditArchX86_64 = 0xc000003eu;
 inline constexpr uint32_t kX32SyscallBit = 0x40000000u;
+// seccomp_data.nr of syscall(-1): a native x86_64 number, not x32.
+inline constexpr uint32_t kNrMinusOne = 0xffffffffu;
 
 // The ArchSpec that handles (auditArch, nr), or null for badArchAction. On
-// x86_64, numbers >= the x32 bit belong to the x32 ArchSpec (the one with
-// nrBase == kX32SyscallBit) and the rest to the nrBase == 0 one. Shared by
+// x86_64, numbers >= the x32 bit except -1 belong to the x32 ArchSpec (the
+// one with nrBase == kX32SyscallBit) and the rest to the nrBase == 0 one. Shared by
 // intendedAction and the generator so both apply the same routing.
 const ArchSpec *findArchSpec(const FilterSpec &spec, uint32_t auditArch, uint32_t nr);
 

@@ -92,8 +92,9 @@ struct ArchSpec {
 struct FilterSpec {
   uint32_t nativeAuditArch = 0;
   // Arches handled by this filter, native first. On AUDIT_ARCH_X86_64,
-  // numbers >= 0x40000000 (unsigned, so -1 included) belong to the x32
-  // ArchSpec; without one they get badArchAction.
+  // numbers 0x40000000..0xfffffffe belong to the x32 ArchSpec; without one
+  // they get badArchAction. -1 (0xffffffff) stays native: a number past
+  // the table, so `unknownAction` (see CodeGen.cpp).
   std::vector<ArchSpec> arches;
   // The action for every other arch (and the x32 bit when x32 is not listed).
   Action badArchAction{ActionKind::KillProcess, 0};

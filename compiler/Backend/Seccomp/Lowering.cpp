@@ -5,8 +5,15 @@
 // that the kernel truncates, so kill(pid, 0x1_00000009) is SIGKILL. Without
 // per-syscall argument types, deny conditions are widened that way
 // (C || C₃₂) and allow conditions must hold on all 64 bits — both
-// fail-safe. On 32-bit arches the kernel zero-extends arguments, so no
-// widening is needed there.
+// fail-safe. On i386 and arm the kernel zero-extends the 32-bit registers,
+// so no widening is needed there; x32 passes 64-bit registers like x86_64
+// and is widened.
+//
+// "Known" numbers (default action) run up to the highest number of the
+// arch's ordinary range; numbers past it get the `unknown` action. ARM's
+// private calls (0x0f0001.., cacheflush, set_tls, ...) are known too but sit
+// far above that range: they are listed one by one rather than stretching
+// the known range over the 0.9 million numbers in between.
 #include "compiler/Backend/Seccomp/Lowering.h"
 
 #include "compiler/Sema/Arches.h"
@@ -45,6 +52,12 @@ CondRef widenDeny(const CondRef &C) {
   return Or;
 }
 
+// Registers, hence syscall arguments, are 64 bits wide (x32 included).
+bool has64BitArgs(const sema::ArchInfo &A) { return A.is64Bit || A.nrBase != 0; }
+
+// Numbers this far above an arch's base are not in its ordinary range.
+constexpr uint32_t kOrdinaryRange = 0x10000;
+
 ArchSpec lowerArch(const ir::SeccompIR &S, const sema::ArchInfo &A) {
   const sema::SyscallTable &T = sema::SyscallTable::get(A);
   ArchSpec Out;
@@ -55,6 +68,17 @@ ArchSpec lowerArch(const ir::SeccompIR &S, const sema::ArchInfo &A) {
   Out.unknownAction = S.unknownAction;
   Out.maxKnownNr = T.maxNr();
   std::map<uint32_t, SyscallEntry> ByNr;
+  std::vector<uint32_t> Private;
+  if (T.maxNr() - A.nrBase >= kOrdinaryRange) {
+    Out.maxKnownNr = A.nrBase;
+    for (const std::string &Name : T.names())
+      if (auto Nr = T.lookup(Name)) {
+        if (*Nr - A.nrBase < kOrdinaryRange)
+          Out.maxKnownNr = std::max(Out.maxKnownNr, *Nr);
+        else
+          Private.push_back(*Nr);
+      }
+  }
   for (const auto &[Name, Dec] : S.syscalls) {
     auto Nr = T.lookup(Name);
     if (!Nr)
@@ -65,9 +89,11 @@ ArchSpec lowerArch(const ir::SeccompIR &S, const sema::ArchInfo &A) {
     E.nr = *Nr;
     E.fallback = Dec.fallback;
     for (const ir::CondBranch &B : Dec.branches)
-      E.branches.push_back({B.allow || !A.is64Bit ? B.cond : widenDeny(B.cond), B.action});
+      E.branches.push_back({B.allow || !has64BitArgs(A) ? B.cond : widenDeny(B.cond), B.action});
     ByNr.emplace(*Nr, std::move(E));
   }
+  for (uint32_t Nr : Private) // not mentioned: the default, not `unknown`
+    ByNr.emplace(Nr, SyscallEntry{Nr, {}, S.defaultAction});
   for (auto &[Nr, E] : ByNr)
     Out.entries.push_back(std::move(E));
   return Out;

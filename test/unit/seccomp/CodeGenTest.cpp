@@ -175,7 +175,8 @@ TEST(CodeGen, SimplePolicy) {
   expectRet(spec, prog, kArchX86_64, 400, kRetAllow);
   expectRet(spec, prog, kArchX86_64, 401, 0x50026);        // unknown
   expectRet(spec, prog, kArchX86_64, kX32Bit | 39, kRetKillProcess); // x32 not listed
-  expectRet(spec, prog, kArchX86_64, 0xffffffffu, kRetKillProcess);
+  expectRet(spec, prog, kArchX86_64, 0xfffffffeu, kRetKillProcess); // x32 half
+  expectRet(spec, prog, kArchX86_64, 0xffffffffu, 0x50026); // -1: native, unknown (docs/seccomp.md)
   expectRet(spec, prog, kArchI386, 39, kRetKillProcess);   // other arch
   // ld arch, jeq, ld nr, a handful of comparisons, ret.
   EXPECT_LE(prog.size(), 14u);
@@ -196,7 +197,8 @@ TEST(CodeGen, X32AndI386) {
   expectRet(spec, prog, kArchX86_64, kX32Bit + 40, 0x5000d);
   expectRet(spec, prog, kArchX86_64, kX32Bit + 512, 0x7ffc0000);
   expectRet(spec, prog, kArchX86_64, kX32Bit + 541, 0x30000);  // x32 unknown
-  expectRet(spec, prog, kArchX86_64, 0xffffffffu, 0x30000);    // still the x32 half
+  expectRet(spec, prog, kArchX86_64, 0xfffffffeu, 0x30000);    // still the x32 half
+  expectRet(spec, prog, kArchX86_64, 0xffffffffu, 0x50026);    // -1 is native: x86_64 unknown
   expectRet(spec, prog, kArchX86_64, 0x3fffffffu, 0x50026);    // x86_64 unknown
   expectRet(spec, prog, kArchI386, 20, kRetAllow);
   expectRet(spec, prog, kArchI386, kX32Bit + 20, 0x50026);     // no x32 split on i386
