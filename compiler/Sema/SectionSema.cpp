@@ -10,6 +10,9 @@
 
 #include "runtime/LandlockAbi.h"
 
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/Path.h"
+
 #include <set>
 
 using namespace llvm;
@@ -108,6 +111,7 @@ private:
       return std::nullopt;
     }
     std::string Out;
+    bool Defined = false; // a -D parameter was substituted
     StringRef T = W.text;
     while (!T.empty()) {
       size_t P = T.find("${");
@@ -126,6 +130,7 @@ private:
       if (auto It = Ctx.prog.options().defines.find(Var);
           It != Ctx.prog.options().defines.end()) {
         Out += It->second;
+        Defined = true;
         continue;
       }
       bool Launch = false;
@@ -142,6 +147,19 @@ private:
     if (Out.empty() || (Out[0] != '/' && !StringRef(Out).startswith("${"))) {
       D.error(W.range, "path '" + Out + "' is not absolute");
       return std::nullopt;
+    }
+    // Like the launcher with ${HOME} and friends: a parameter whose value
+    // turns a grant into the whole file system is refused, not obeyed
+    // (`read_write "${DATA}"` with -D DATA=/ or DATA=/srv/..). A literal "/"
+    // says what it means and stays allowed.
+    if (Defined) {
+      SmallString<256> Norm(Out);
+      sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
+      if (Norm == "/" || Norm.empty()) {
+        D.error(W.range, "path '" + W.text + "' is '/' with the -D parameters given: a "
+                         "parameter must not grant the whole file system");
+        return std::nullopt;
+      }
     }
     return Out;
   }
