@@ -19,7 +19,8 @@ struct SemaRun {
   unsigned errors = 0, warnings = 0;
 };
 
-inline SemaRun analyzeText(const std::string &Text, const std::string &Policy = "") {
+inline SemaRun analyzeText(const std::string &Text, const std::string &Policy = "",
+                           sema::LoadOptions LO = {}) {
   char Path[] = "/tmp/kavach-sema-XXXXXX.kv";
   int FD = mkstemps(Path, 3);
   std::string Body = Text;
@@ -29,7 +30,6 @@ inline SemaRun analyzeText(const std::string &Text, const std::string &Policy = 
   llvm::SourceMgr SM;
   llvm::raw_string_ostream OS(R.diags);
   DiagnosticEngine Diags(SM, OS);
-  sema::LoadOptions LO;
   LO.stdlibDir = KAVACH_SOURCE_STDLIB_DIR;
   sema::Program Prog(Diags, LO);
   if (Prog.loadMain(Path))
