@@ -8,14 +8,21 @@
 // denying or narrowing one more syscall can only add points. `log` counts as
 // allow (it does not stop anything).
 //
-// Not read yet: the process parts (namespaces, capabilities, limits, user,
-// env, commands, rootfs) that Sema still rejects; when ir::PolicyIR grows
-// them, each becomes one more Restriction here (their weights are already
-// in Weights.def and every backend's column in Backends.def).
+// The process part (ir::ProcessIR): namespaces (scaled by how many of the
+// seven), capabilities (scaled by the share of the 41 dropped), rlimits,
+// cgroup limits (memory, pids, cpu), a read-only root, an env allowlist
+// (`clear`), a command allowlist, a non-root uid. `network none` adds a net
+// namespace at lowering but is scored as network-none only. wall_time earns
+// nothing: no backend but the process one enforces it, and it bounds time,
+// not reach.
 #include "compiler/Score/Score.h"
 
 #include "compiler/Sema/Arches.h"
 #include "runtime/LandlockAbi.h"
+#include "runtime/Policy.h"
+#include "runtime/PolicyFormat.h"
+
+#include <bit>
 
 #include <algorithm>
 #include <string>
@@ -102,25 +109,70 @@ void landlockRestrictions(const ir::LandlockIR &L, std::vector<Restriction> &Out
                    "scope signal"});
 }
 
+void processRestrictions(const ir::ProcessIR &P, std::vector<Restriction> &Out) {
+  using runtime::LimitKind;
+  if (!P.present)
+    return;
+  auto add = [&](Feature F, Weight W, unsigned Points, std::string What) {
+    Out.push_back({F, W, Points, std::move(What)});
+  };
+  if (unsigned N = unsigned(std::popcount(P.namespaces & runtime::kNsAll))) {
+    constexpr unsigned kAll = unsigned(std::popcount(runtime::kNsAll));
+    add(Feature::Namespaces, Weight::Namespaces,
+        (weightPoints(Weight::Namespaces) * N + kAll - 1) / kAll,
+        std::to_string(N) + " of " + std::to_string(kAll) + " namespaces");
+  }
+  if (P.capsPresent) {
+    constexpr unsigned kCaps = runtime::kMaxCapability + 1;
+    unsigned Kept = unsigned(std::popcount(P.capsKeep));
+    unsigned Dropped = Kept >= kCaps ? 0 : kCaps - Kept;
+    add(Feature::Capabilities, Weight::Capabilities,
+        weightPoints(Weight::Capabilities) * Dropped / kCaps,
+        "capabilities: " + std::to_string(Kept) + " kept, " + std::to_string(Dropped) +
+            " dropped");
+  }
+  unsigned Rlimits = 0, Cgroups = 0;
+  for (const ir::ProcessLimit &L : P.limits)
+    switch (L.kind) {
+    case LimitKind::Memory:
+    case LimitKind::Pids:
+    case LimitKind::Cpu:
+      ++Cgroups;
+      break;
+    case LimitKind::WallTime:
+      break;
+    default:
+      ++Rlimits;
+    }
+  if (Rlimits)
+    add(Feature::Rlimits, Weight::Rlimits, weightPoints(Weight::Rlimits),
+        std::to_string(Rlimits) + " rlimits");
+  if (Cgroups)
+    add(Feature::Cgroups, Weight::Cgroups, weightPoints(Weight::Cgroups),
+        std::to_string(Cgroups) + " cgroup limits (memory/pids/cpu)");
+  if (P.rootfsReadOnly)
+    add(Feature::ReadOnlyRoot, Weight::ReadOnlyRoot, weightPoints(Weight::ReadOnlyRoot),
+        "read-only root");
+  if (P.envClear)
+    add(Feature::Env, Weight::Env, weightPoints(Weight::Env),
+        "env allowlist (" + std::to_string(P.envPass.size()) + " passed)");
+  if (!P.commands.empty())
+    add(Feature::Commands, Weight::Commands, weightPoints(Weight::Commands),
+        "command allowlist (" + std::to_string(P.commands.size()) + " commands)");
+  if (P.uid && *P.uid != 0)
+    add(Feature::User, Weight::User, weightPoints(Weight::User),
+        "runs as uid " + std::to_string(*P.uid));
+}
+
 } // namespace
 
-bool expressible(Feature F) {
-  switch (F) {
-  case Feature::Seccomp:
-  case Feature::LandlockFs:
-  case Feature::NetworkNone:
-  case Feature::NetworkPorts:
-  case Feature::LandlockScope:
-    return true;
-  default: // the process part: Sema rejects those sections for now
-    return false;
-  }
-}
+bool expressible(Feature) { return true; } // every feature has a section now
 
 std::vector<Restriction> restrictionsOf(const ir::PolicyIR &IR) {
   std::vector<Restriction> Out;
   seccompRestrictions(IR.seccomp, Out);
   landlockRestrictions(IR.landlock, Out);
+  processRestrictions(IR.process, Out);
   return Out;
 }
 

@@ -236,7 +236,25 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
     if (!P)
       return P.takeError();
     Degraded.insert(Degraded.end(), P->degraded.begin(), P->degraded.end());
-    Linux["seccomp"] = profileToJson(*P);
+    Object Seccomp = profileToJson(*P);
+    if (O.killThreadOnly) {
+      bool Changed = false;
+      auto Downgrade = [&](Value *A) {
+        if (A && A->getAsString() == llvm::StringRef("SCMP_ACT_KILL_PROCESS")) {
+          *A = "SCMP_ACT_KILL";
+          Changed = true;
+        }
+      };
+      Downgrade(Seccomp.get("defaultAction"));
+      if (Array *Calls = Seccomp.getArray("syscalls"))
+        for (Value &C : *Calls)
+          if (Object *E = C.getAsObject())
+            Downgrade(E->get("action"));
+      if (Changed)
+        Degraded.push_back("runsc rejects SCMP_ACT_KILL_PROCESS: kill_process kills only the "
+                           "calling thread (SCMP_ACT_KILL) under gvisor");
+    }
+    Linux["seccomp"] = std::move(Seccomp);
   }
   if (IR.landlock.fsPresent && !O.innerLauncher)
     Degraded.push_back("--oci-bare: the filesystem section (Landlock) is not enforced");

@@ -24,6 +24,10 @@ struct ConfigOptions {
   // the command, environment, rootfs and bundle directory are placeholders
   // kavach-launch --backend oci|gvisor fills in.
   bool placeholders = false;
+  // For runsc (--backend gvisor), which rejects SCMP_ACT_KILL_PROCESS:
+  // kill_process becomes SCMP_ACT_KILL (the offending thread), a listed
+  // degradation.
+  bool killThreadOnly = false;
 };
 
 std::vector<std::string> launcherSyscalls();

@@ -106,6 +106,7 @@ runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
     oci::ConfigOptions O;
     O.innerLauncher = Inner;
     O.placeholders = true;
+    O.killThreadOnly = !Inner; // the bare template is gvisor's
     std::vector<std::string> Degraded; // scored; the launcher reports them
     Expected<json::Value> V = oci::buildConfig(IR, O, Degraded);
     if (!V) {

@@ -1,9 +1,11 @@
 // Adding a restriction to a policy never lowers any backend's score, and the
 // restrictions a backend cannot enforce are listed, never subtracted.
 #include "compiler/Score/Score.h"
+#include "runtime/PolicyFormat.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 using namespace kavach;
@@ -38,6 +40,18 @@ seccomp::CondRef argEq(unsigned I, uint64_t V) {
   C->argIndex = I;
   C->value = V;
   return C;
+}
+
+ir::ProcessIR &process(ir::PolicyIR &IR) {
+  IR.process.present = true;
+  return IR.process;
+}
+
+void limit(ir::PolicyIR &IR, runtime::LimitKind K, uint64_t V) {
+  for (const ir::ProcessLimit &L : process(IR).limits)
+    if (L.kind == K)
+      return;
+  IR.process.limits.push_back({K, V, {}});
 }
 
 using Step = std::pair<const char *, std::function<void(ir::PolicyIR &)>>;
@@ -93,6 +107,31 @@ std::vector<Step> restrictions() {
        }},
       {"scope signal", [](ir::PolicyIR &IR) { IR.landlock.scoped |= 2; }},
       {"scope abstract unix socket", [](ir::PolicyIR &IR) { IR.landlock.scoped |= 1; }},
+      // The process part.
+      {"pid namespace", [](ir::PolicyIR &IR) { process(IR).namespaces |= runtime::kNsPid; }},
+      {"every namespace", [](ir::PolicyIR &IR) { process(IR).namespaces |= runtime::kNsAll; }},
+      {"capabilities section keeping two",
+       [](ir::PolicyIR &IR) {
+         ir::ProcessIR &P = process(IR);
+         P.capsKeep = P.capsPresent ? P.capsKeep & 0x3 : 0x3;
+         P.capsPresent = true;
+       }},
+      {"drop one more capability",
+       [](ir::PolicyIR &IR) {
+         ir::ProcessIR &P = process(IR);
+         if (!P.capsPresent)
+           P.capsKeep = ~uint64_t(0) >> (63 - runtime::kMaxCapability);
+         P.capsPresent = true;
+         P.capsKeep &= P.capsKeep - 1; // clear the lowest kept one
+       }},
+      {"an rlimit", [](ir::PolicyIR &IR) { limit(IR, runtime::LimitKind::OpenFiles, 64); }},
+      {"a memory limit", [](ir::PolicyIR &IR) { limit(IR, runtime::LimitKind::Memory, 1 << 26); }},
+      {"a wall time", [](ir::PolicyIR &IR) { limit(IR, runtime::LimitKind::WallTime, 5); }},
+      {"read-only root", [](ir::PolicyIR &IR) { process(IR).rootfsReadOnly = true; }},
+      {"env allowlist", [](ir::PolicyIR &IR) { process(IR).envClear = true; }},
+      {"command allowlist",
+       [](ir::PolicyIR &IR) { process(IR).commands.push_back("/bin/true"); }},
+      {"non-root uid", [](ir::PolicyIR &IR) { process(IR).uid = 1000; }},
   };
 }
 
@@ -144,6 +183,40 @@ TEST(ScoreMonotonicity, UnenforcedRulesEarnNothingAndAreListed) {
   EXPECT_NE(S.unenforced[0].find("landlock-fs"), std::string::npos);
   ir::PolicyIR Without = permissive();
   EXPECT_EQ(S.score, score::scoreOn(*G, score::restrictionsOf(Without)).score);
+}
+
+// Each process-part restriction earns points exactly on the backends whose
+// row enforces its feature, and is listed as unenforced elsewhere.
+TEST(ScoreMonotonicity, ProcessPartsCountWhereEnforced) {
+  ir::PolicyIR IR = permissive();
+  process(IR).namespaces = runtime::kNsAll;
+  IR.process.capsPresent = true;
+  limit(IR, runtime::LimitKind::OpenFiles, 64);
+  limit(IR, runtime::LimitKind::Pids, 64);
+  IR.process.rootfsReadOnly = true;
+  IR.process.envClear = true;
+  IR.process.commands = {"/bin/true"};
+  IR.process.uid = 1000;
+  std::vector<score::Restriction> R = score::restrictionsOf(IR);
+  for (score::Feature F :
+       {score::Feature::Namespaces, score::Feature::Capabilities, score::Feature::Rlimits,
+        score::Feature::Cgroups, score::Feature::ReadOnlyRoot, score::Feature::Env,
+        score::Feature::Commands, score::Feature::User}) {
+    auto It = std::find_if(R.begin(), R.end(),
+                           [&](const score::Restriction &X) { return X.feature == F; });
+    ASSERT_NE(It, R.end()) << score::featureName(F);
+    EXPECT_GT(It->points, 0u) << score::featureName(F);
+    for (const score::BackendInfo &B : score::allBackends()) {
+      score::BackendScore S = score::scoreOn(B, R);
+      bool Listed = std::find(S.unenforcedFeatures.begin(), S.unenforcedFeatures.end(),
+                              std::string(score::featureName(F))) != S.unenforcedFeatures.end();
+      EXPECT_EQ(Listed, !B.enforcesFeature(F)) << B.name << " " << score::featureName(F);
+    }
+  }
+  // The process backend enforces all of it: more than seccomp alone.
+  const score::BackendInfo *P = score::findBackend("process");
+  EXPECT_GT(score::scoreOn(*P, R).score,
+            score::scoreOn(*P, score::restrictionsOf(permissive())).score + 20);
 }
 
 TEST(ScoreMonotonicity, ReasonsAddUpToTheScore) {
