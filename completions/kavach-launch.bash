@@ -11,9 +11,10 @@ _kavach_launch() {
   done
   case "$prev" in
     --require-signature) _filedir pub; return ;;
+    --learn) _filedir kv; return ;;
   esac
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "--best-effort --dry-run --require-signature --help --version --" -- "$cur"))
+    COMPREPLY=($(compgen -W "--best-effort --dry-run --require-signature --learn --help --version --" -- "$cur"))
     return
   fi
   _filedir bin
