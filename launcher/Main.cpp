@@ -107,6 +107,9 @@ int main(int argc, char **argv) {
   acceptPlans(process, landlock, seccomp);
 
   Cgroup cgroup = createCgroup(process.cgroups, policy.process);
+  armWallTime(process);
+  if (options.verify)
+    addSupervisionChecks(process, policy.process, cgroup, verifierArgs, verifierArgv, command);
   enterNamespaces(process, cgroup, bestEffort); // supervised mode: only the child returns
   becomeInit(process);              // pid namespace: only the command's process returns
   setupMounts(process);

@@ -42,6 +42,7 @@ struct ProcessPlan {
   std::vector<std::string> degraded;
   std::vector<Problem> refusals;
   uint32_t dropped = 0; // kProc* parts degraded away (not applied at all)
+  int wallTimerFd = -1; // wall_time: the supervisor's deadline (armWallTime)
 };
 
 // Decides the run mode and what can be applied for this caller on this

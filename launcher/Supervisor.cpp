@@ -6,7 +6,8 @@
 // signals sent by a process (kill(1): si_code <= 0) are forwarded; that
 // keeps one Ctrl-C from arriving twice.
 //
-// wall_time is the supervisor's: at the deadline SIGTERM, after a grace of
+// wall_time is the supervisor's: a timerfd armed before the fork holds the
+// deadline (--verify's checker reads the same timer); at it SIGTERM, after a grace of
 // kGraceSeconds SIGKILL, and exit 124 as timeout(1) does. With a pid
 // namespace SIGKILL to its init ends every process in it; without one,
 // what the command left behind is killed with its cgroup, if it has one,
@@ -19,6 +20,7 @@
 #include <cstring>
 #include <ctime>
 #include <sys/prctl.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,9 +98,30 @@ int exitCodeFor(int status) {
   return kExitSetup;
 }
 
+void armWallTime(ProcessPlan &plan) {
+  const runtime::Limit *wall = plan.policy ? plan.policy->limit(runtime::LimitKind::WallTime)
+                                           : nullptr;
+  if (!wall)
+    return;
+  int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+  struct itimerspec spec = {};
+  spec.it_value.tv_sec = time_t(wall->value);
+  if (fd < 0 || timerfd_settime(fd, 0, &spec, nullptr) != 0)
+    die(kExitSetup, errno, "wall_time: cannot arm the timer");
+  plan.wallTimerFd = fd;
+}
+
 void superviseChild(pid_t child, const ProcessPlan &plan, Cgroup &cgroup) {
   const runtime::Limit *wall = plan.policy->limit(runtime::LimitKind::WallTime);
-  double deadline = wall ? now() + double(wall->value) : 0;
+  // The deadline is the armed timer's (what --verify observes).
+  double deadline = 0;
+  struct itimerspec left;
+  if (wall && plan.wallTimerFd >= 0 && timerfd_gettime(plan.wallTimerFd, &left) == 0)
+    deadline = now() + double(left.it_value.tv_sec) + double(left.it_value.tv_nsec) / 1e9;
+  else if (wall)
+    deadline = now() + double(wall->value);
+  if (wall && deadline <= now())
+    deadline = now() + 1e-3; // the timer already expired: time is up
   int status = waitLoop(child, false, deadline);
   int code;
   if (status == -1) {

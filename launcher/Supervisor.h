@@ -21,6 +21,11 @@ inline constexpr int kExitTimeout = 124;
 void blockSupervisorSignals(sigset_t &old);
 
 // The parent half; `child` was just created. Never returns.
+// wall_time: arms a CLOCK_MONOTONIC timerfd for the policy's wall_time in
+// `plan.wallTimerFd` (none without wall_time); the supervisor takes its
+// deadline from it, and --verify lets the checker read the same timer.
+void armWallTime(ProcessPlan &plan);
+
 [[noreturn]] void superviseChild(pid_t child, const ProcessPlan &plan, Cgroup &cgroup);
 
 // With a pid namespace (the caller is its pid 1): forks; the parent becomes

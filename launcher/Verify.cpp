@@ -14,9 +14,22 @@
 //   ids            getresuid/getresgid/getgroups
 //   rlimits        getrlimit
 //   hostname       uname
-// Not observed: cgroup limits (their files are usually outside what the
-// policy lets the command read; the launcher checked its writes) and
-// wall_time. A syscall the policy's filter kills ends the checker; the
+//   cgroup limits  the limit files of the command's cgroup and its
+//                  cgroup.procs, through descriptors the launcher opened
+//                  read-only before the sandbox (Landlock usually hides
+//                  /sys/fs/cgroup): each value as written, and the checker's
+//                  own pid listed as a member (in its pid namespace's view)
+//   wall_time      the supervisor's armed timerfd (its deadline is taken from
+//                  it): armed, and no later than the policy's wall_time
+//   rootfs         statvfs("/") has ST_RDONLY
+//   signal scope   kill(getppid(), 0) (a process outside the Landlock
+//                  domain: the supervisor, the pid namespace's init or the
+//                  caller) fails with EPERM
+// Not observed: the environment and workdir (the launcher sets them and
+// nothing undoes them), the command allowlist and guards (checked before
+// exec), loopback-only networking beyond the net namespace, Landlock TCP
+// rules and the abstract unix socket scope (they need sockets the policy
+// usually denies). A syscall the policy's filter kills ends the checker; the
 // supervising launcher (or the caller's status, 159) then says so, and the
 // lines printed so far remain.
 #include "launcher/Verify.h"
@@ -32,8 +45,12 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sys/prctl.h>
+#include <csignal>
+#include <sstream>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -221,7 +238,74 @@ void checkOne(Report &r, const std::string &key, const std::string &value) {
     if (uname(&u) != 0)
       return r.blind("hostname", "uname", errno);
     r.line("hostname", value == u.nodename, u.nodename);
+  } else if (key == "cg" || key == "cgprocs") {
+    // cg=FILE:EXPECTED:FD, cgprocs=CONTROLLER:FD
+    size_t last = value.rfind(':'), first = value.find(':');
+    std::string name = value.substr(0, first);
+    int fd = std::atoi(value.c_str() + last + 1);
+    std::string label = (key == "cg" ? "cgroup " : "cgroup member ") + name;
+    char buf[65536];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n < 0)
+      return r.blind(label.c_str(), "pread", errno);
+    buf[n] = '\0';
+    std::string got(buf, size_t(n));
+    while (!got.empty() && (got.back() == '\n' || got.back() == ' '))
+      got.pop_back();
+    if (key == "cg") {
+      std::string want = value.substr(first + 1, last - first - 1);
+      r.line(label.c_str(), got == want, strFormat("%s, policy %s", got.c_str(), want.c_str()));
+      return;
+    }
+    std::istringstream procs(got);
+    long pid, self = long(getpid());
+    bool member = false;
+    while (procs >> pid)
+      member |= pid == self;
+    r.line(label.c_str(), member,
+           strFormat("pid %ld %s the limited cgroup", self, member ? "is in" : "is NOT in"));
+  } else if (key == "cgmissing") {
+    r.line(("cgroup " + value).c_str(), false,
+           "no cgroup limit was applied (degraded: no writable cgroup)");
+  } else if (key == "wall") {
+    size_t colon = value.find(':');
+    unsigned long long want = std::strtoull(value.c_str(), nullptr, 10);
+    int fd = std::atoi(value.c_str() + colon + 1);
+    struct itimerspec left;
+    if (timerfd_gettime(fd, &left) != 0)
+      return r.blind("wall_time", "timerfd_gettime", errno);
+    double secs = double(left.it_value.tv_sec) + double(left.it_value.tv_nsec) / 1e9;
+    bool armed = left.it_value.tv_sec || left.it_value.tv_nsec;
+    r.line("wall_time", armed && secs <= double(want),
+           armed ? strFormat("the supervisor's timer fires in %.1f s, policy %llu s", secs, want)
+                 : std::string("the supervisor's timer is not armed"));
+  } else if (key == "rootfs") {
+    struct statvfs st;
+    if (statvfs("/", &st) != 0)
+      return r.blind("rootfs read-only", "statvfs", errno);
+    r.line("rootfs read-only", st.f_flag & ST_RDONLY,
+           st.f_flag & ST_RDONLY ? "/ is mounted read-only" : "/ is writable");
+  } else if (key == "scope.signal") {
+    pid_t parent = getppid();
+    int rc = kill(parent, 0);
+    int err = errno;
+    if (rc != 0 && err != EPERM)
+      return r.blind("signal scope", "kill", err);
+    r.line("signal scope", rc != 0,
+           strFormat("signal 0 to the parent (pid %d) outside: %s", int(parent),
+                     rc == 0 ? "delivered" : std::strerror(err)));
   }
+}
+
+// An inheritable read-only descriptor for the checker (the launcher's own
+// are close-on-exec). -1 when the file cannot be opened.
+int inheritableFd(const std::string &path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  int keep = fcntl(fd, F_DUPFD, 3);
+  close(fd);
+  return keep;
 }
 
 } // namespace
@@ -291,7 +375,19 @@ Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, boo
         storage.push_back(strFormat("rl.%s=%llu", rl.name, (unsigned long long)l->value));
     if (!p.hostname.empty())
       storage.push_back("hostname=" + p.hostname);
+    if (p.rootfsReadOnly)
+      storage.push_back("rootfs=ro");
+    // A cgroup limit the plan dropped (best effort) is missing, not skipped.
+    for (const CgroupLimit &l : kCgroupLimits) {
+      bool applied = false;
+      for (const CgroupTarget &t : process.cgroups)
+        applied |= t.controller == l.controller;
+      if (p.limit(l.kind) && !applied)
+        storage.push_back(std::string("cgmissing=") + l.controller);
+    }
   }
+  if (policy.landlock.present && (policy.landlock.scoped & runtime::landlock::kScopeSignal))
+    storage.push_back("scope.signal=1");
   // The one thing --verify adds to the policy: executing this binary.
   namespace L = runtime::landlock;
   if (policy.landlock.present && (policy.landlock.handledFs & L::kFsExecute)) {
@@ -300,14 +396,52 @@ Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, boo
     std::fprintf(stderr, "kavach-launch: --verify: granted execute on '%s' for the checker\n",
                  self);
   }
+  Command command;
+  command.path = self;
+  rebuildArgv(storage, argv, command);
+  return command;
+}
+
+void rebuildArgv(std::vector<std::string> &storage, std::vector<char *> &argv, Command &command) {
   argv.clear();
   for (std::string &s : storage)
     argv.push_back(s.data());
   argv.push_back(nullptr);
-  Command command;
-  command.path = self;
   command.argv = argv.data();
-  return command;
+}
+
+void addSupervisionChecks(const ProcessPlan &process, const runtime::ProcessPolicy &policy,
+                          const Cgroup &cgroup, std::vector<std::string> &storage,
+                          std::vector<char *> &argv, Command &command) {
+  std::string name = strFormat("kavach-%d", int(getpid()));
+  for (const CgroupTarget &t : process.cgroups) {
+    std::string dir = t.parent + "/" + name;
+    const runtime::Limit *limit = nullptr;
+    for (const CgroupLimit &l : kCgroupLimits)
+      if (t.controller == l.controller)
+        limit = policy.limit(l.kind);
+    if (!limit)
+      continue;
+    // v1 cpu: the period is written first only to make the quota valid.
+    for (const CgroupWrite &w : cgroupWrites(limit->kind, limit->value, t.v2)) {
+      int fd = inheritableFd(dir + "/" + w.file);
+      if (fd < 0 && w.ifExists)
+        continue;
+      if (fd < 0)
+        die(kExitSetup, errno, "--verify: cannot open %s/%s", dir.c_str(), w.file.c_str());
+      storage.push_back(strFormat("cg=%s:%s:%d", w.file.c_str(), w.value.c_str(), fd));
+    }
+    int fd = inheritableFd(dir + "/cgroup.procs");
+    if (fd < 0)
+      die(kExitSetup, errno, "--verify: cannot open %s/cgroup.procs", dir.c_str());
+    storage.push_back(strFormat("cgprocs=%s:%d", t.controller.c_str(), fd));
+  }
+  (void)cgroup;
+  if (const runtime::Limit *wall = policy.limit(runtime::LimitKind::WallTime)) {
+    int fd = process.wallTimerFd >= 0 ? fcntl(process.wallTimerFd, F_DUPFD, 3) : -1;
+    storage.push_back(strFormat("wall=%llu:%d", (unsigned long long)wall->value, fd));
+  }
+  rebuildArgv(storage, argv, command);
 }
 
 } // namespace kavach::launch

@@ -3,6 +3,7 @@
 // there and exits 1 when something the policy asks for is missing.
 #pragma once
 
+#include "launcher/Cgroups.h"
 #include "launcher/Command.h"
 #include "launcher/Process.h"
 #include "runtime/Policy.h"
@@ -25,5 +26,16 @@ bool isVerifyInside(int argc, char **argv);
 // the report says so). `storage` keeps the argument strings alive.
 Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, bool json,
                         std::vector<std::string> &storage, std::vector<char *> &argv);
+
+// After the cgroup is created and wall_time armed (supervised mode): adds
+// the checks only the launcher can set up, each with a read-only descriptor
+// the checker inherits: every cgroup limit file as written and
+// cgroup.procs (membership), and the supervisor's wall_time timer.
+void addSupervisionChecks(const ProcessPlan &process, const runtime::ProcessPolicy &policy,
+                          const Cgroup &cgroup, std::vector<std::string> &storage,
+                          std::vector<char *> &argv, Command &command);
+
+// argv (and command.argv) pointing at `storage`'s strings, NULL-terminated.
+void rebuildArgv(std::vector<std::string> &storage, std::vector<char *> &argv, Command &command);
 
 } // namespace kavach::launch
