@@ -12,7 +12,10 @@
 //  - any other file: its directory, unless that directory is a top-level
 //    one (/etc, /dev, /proc, ...), reaches a sensitive path of the lint
 //    table (/etc/ssh, ${HOME}/.ssh, ...) or is ${HOME}: then the file;
-//  - anything under the directory the command ran in: "${PWD}".
+//  - anything under the directory the command ran in: "${PWD}"; other
+//    paths under $HOME are written as "${HOME}/..." (the launcher resolves
+//    ${HOME} from the passwd entry: the same directory unless $HOME was
+//    changed for the learning run).
 // Uses of paths that do not exist (any more) are dropped: failed lookups.
 // Never granted, and listed as comments instead: "/", a sensitive path
 // itself, and /proc/PID/... (/proc/self too): those inodes belong to one
@@ -140,8 +143,11 @@ void learnPaths(const Trace &T, const std::vector<BaseGrant> &Base, std::vector<
       if (depth(Dir) >= 2 && sensitiveReason(Dir).empty() && Dir != homeDir())
         Target = Dir;
     }
+    std::string Home = homeDir();
     if (CwdUsable && covers(Cwd, Target) && U.right != 'x')
       Target = "${PWD}";
+    else if (!Home.empty() && Home != "/" && covers(Home, Target) && Target != Home)
+      Target = "${HOME}" + Target.substr(Home.size());
     Needs.push_back({Verb, Target});
   }
   // One grant per path and verb; none that a broader grant already gives.
