@@ -103,6 +103,8 @@ void Program::index(const ast::File &F, bool Std) {
   }
   for (const ast::Group &G : F.groups) {
     auto [It, New] = Groups.emplace(G.name.text, &G);
+    if (New && !Std)
+      UserGroups.push_back(&G);
     if (!New) {
       Diags.error(G.name.range, "group '@" + G.name.text + "' is defined twice");
       Diags.note(It->second->name.range, "previous definition is here");

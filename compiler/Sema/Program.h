@@ -41,6 +41,10 @@ public:
 
   const ast::Group *findGroup(llvm::StringRef Name) const;
   std::vector<std::string> groupNames() const;
+  // Groups defined outside the stdlib, in definition order: Sema checks
+  // them even when no rule uses them (a typo in a group is an error now,
+  // not when a policy first says @it).
+  const std::vector<const ast::Group *> &userGroups() const { return UserGroups; }
   std::vector<std::string> policyNames() const;
   bool isStdlibPolicy(const ast::Policy *P) const;
 
@@ -60,6 +64,7 @@ private:
   std::map<std::string, const ast::File *> ByPath; // real path → file
   std::map<std::string, const ast::Policy *> Policies; // "name" or "std.name"
   std::map<std::string, const ast::Group *> Groups;
+  std::vector<const ast::Group *> UserGroups;
   std::map<const ast::Policy *, bool> Stdlib;
   const ast::File *Main = nullptr;
   bool PreludeLoaded = false;

@@ -75,6 +75,10 @@ public:
     for (const ast::Policy *P : Ctx.chain)
       if (P->seccomp)
         S.present = true;
+    // Every group of the user's files is checked, used or not (the stdlib's
+    // groups are checked by test/unit/sema/GroupTableTest).
+    for (const ast::Group *G : Ctx.prog.userGroups())
+      expandGroup(G->name.text, G->name.range);
     if (!S.present)
       return;
     resolveSettings();
