@@ -155,7 +155,7 @@ std::string gvisorUnenforced(const runtime::Policy &p) {
 const char *pickAuto(const Options &o, const runtime::Policy &p) {
   if (!p.backends.present) {
     std::fprintf(stderr, "kavach-launch: --backend auto: policy.bin has no backend scores "
-                         "(an older kavachc): using process\n");
+                         "(an older kavachc, or --no-backend-section): using process\n");
     return "process";
   }
   const char *best = nullptr;

@@ -35,6 +35,12 @@ cl::list<std::string> OciArgs("oci-arg", cl::desc("--oci-bare: the container's c
                                                   "word per option"),
                               cl::cat(KavachcCategory));
 
+cl::opt<bool> NoBackendSection(
+    "no-backend-section",
+    cl::desc("Leave policy.bin's Backends section (scores, OCI templates) out: a smaller "
+             "file; kavach-launch --backend oci|gvisor then refuses it and auto uses process"),
+    cl::cat(KavachcCategory));
+
 std::string k8sName(StringRef Policy) {
   std::string N;
   for (char C : Policy.lower())
@@ -86,6 +92,8 @@ Expected<std::string> precompiledOuterFilter(Session &S, const ir::PolicyIR &IR)
 
 runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
   runtime::BackendsPolicy B;
+  if (NoBackendSection)
+    return B;
   B.present = true;
   for (const score::BackendScore &Sc : score::scoreAll(IR))
     B.scores.push_back({Sc.backend->name, Sc.score});
@@ -113,7 +121,8 @@ runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
       consumeError(V.takeError());
       continue;
     }
-    (Inner ? B.ociInner : B.ociBare) = formatv("{0:2}", *V).str() + "\n";
+    // Compact: it is stored, not read by people (kavachc --emit=oci is).
+    (Inner ? B.ociInner : B.ociBare) = formatv("{0}", *V).str() + "\n";
   }
   return B;
 }
