@@ -311,16 +311,23 @@ void list(raw_ostream &OS, StringRef Lead, const std::vector<std::string> &Items
   OS << Line << "\n";
 }
 
-std::string policyName(StringRef OutPath) {
+// The policy is named after the output file; a name the parser would not
+// take as one (a keyword such as `allow`, a leading digit) gets a prefix.
+std::string policyName(Session &S, StringRef OutPath) {
   std::string N;
   for (char C : sys::path::stem(OutPath))
     N += isAlnum(C) || C == '_' ? C : '_';
-  if (N.empty() || !isAlpha(N[0]))
+  SourceMgr SM;
+  DiagnosticEngine Quiet(SM, nulls());
+  sema::Program Probe(Quiet, S.Load);
+  if (N.empty() || !isAlpha(N[0]) ||
+      !Probe.loadMainBuffer("<name>", "policy " + N + " {}\n") || Quiet.errorCount())
     N = "learned_" + N;
   return N;
 }
 
-std::string render(const Trace &T, const Base &B, const Learned &L, StringRef OutPath) {
+std::string render(Session &S, const Trace &T, const Base &B, const Learned &L,
+                   StringRef OutPath) {
   std::string Text;
   raw_string_ostream OS(Text);
   std::string Cmd;
@@ -332,7 +339,7 @@ std::string render(const Trace &T, const Base &B, const Learned &L, StringRef Ou
   OS << "// Learned by `kavach-launch --learn` from one run of:\n//   " << Cmd << "\n"
      << "// It allows what that run did. Code paths the run did not take (errors, other\n"
      << "// options or inputs) may need more: review it before use (docs/learn.md).\n"
-     << "policy " << policyName(OutPath) << " extends std." << B.name << " {\n";
+     << "policy " << policyName(S, OutPath) << " extends std." << B.name << " {\n";
   if (!L.groups.empty() || !L.names.empty() || !L.conditional.empty()) {
     OS << "  seccomp {\n";
     std::vector<std::string> Groups;
@@ -466,7 +473,7 @@ int runLearnWrite(Session &S) {
     if (P.port != 0) // port 0: an ephemeral port, which Landlock does not restrict by number
       L.ports.insert({P.bind, P.port});
 
-  std::string Text = render(*T, *Chosen, L, Output);
+  std::string Text = render(S, *T, *Chosen, L, Output);
   if (!selfCheck(S, *T, L, Output, Text))
     return S.finish(1);
   std::vector<uint8_t> Bytes(Text.begin(), Text.end());
