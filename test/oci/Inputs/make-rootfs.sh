@@ -11,6 +11,8 @@ case "$(file -b "$busybox" 2>/dev/null)" in
 esac
 rm -rf "$dir"
 mkdir -p "$dir/bin" "$dir/tmp" "$dir/proc" "$dir/dev" "$dir/sys" "$dir/etc"
+# runc gives a tmpfs the mode of the directory it covers (mode=1777 is lost).
+chmod 1777 "$dir/tmp"
 cp "$busybox" "$dir/bin/busybox"
 cp "$probe" "$dir/bin/kavach-probe"
 for applet in sh echo cat true ls grep id; do ln -s busybox "$dir/bin/$applet"; done
