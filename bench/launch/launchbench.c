@@ -2,9 +2,10 @@
  * Runs each command N times, interleaved round by round (the machine is
  * shared and noisy: see /work/shared/notes/performance.md), with fork +
  * execve + waitpid timed by CLOCK_MONOTONIC, stdout/stderr to /dev/null.
- * Prints per command: min and median in microseconds and both as ratios to
- * the first command (the baseline, e.g. bare /bin/true). A run that does
- * not exit 0 is reported and makes the exit status 1. */
+ * Prints one tab-separated line per command: index, min and median in
+ * microseconds, both as ratios to the first command (the baseline, e.g.
+ * bare /bin/true), and the command line (run.sh turns it into markdown). A
+ * run that does not exit 0 is reported and makes the exit status 1. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -63,16 +64,15 @@ int main(int argc, char **argv) {
       }
     }
   double base_min = 0, base_med = 0;
-  printf("%-4s %10s %10s %8s %8s  %s\n", "#", "min_us", "median_us", "min_x", "med_x", "command");
   for (int c = 0; c < ncmd; ++c) {
     double *v = t + c * n;
     qsort(v, (size_t)n, sizeof *v, cmp);
     double mn = v[0], md = v[n / 2];
     if (c == 0)
       base_min = mn, base_med = md;
-    printf("%-4d %10.0f %10.0f %8.2f %8.2f ", c, mn, md, mn / base_min, md / base_med);
+    printf("%d\t%.0f\t%.0f\t%.2f\t%.2f\t", c, mn, md, mn / base_min, md / base_med);
     for (char **a = cmds[c]; *a; ++a)
-      printf(" %s", *a);
+      printf(a == cmds[c] ? "%s" : " %s", *a);
     printf("\n");
   }
   return bad;
