@@ -58,6 +58,16 @@ struct RuleUse {
   std::string name; // the syscall
 };
 
+// The action as the policy spells it (`errno(EPERM)`, not `errno(1)`),
+// for messages; a `deny` without `with` says what it falls back to.
+std::string spelled(const RuleUse &U) {
+  if (U.rule->action) {
+    const ast::Action &A = *U.rule->action;
+    return A.arg ? A.name.text + "(" + A.arg->text + ")" : A.name.text;
+  }
+  return U.allow ? std::string("allow") : U.action.str();
+}
+
 struct Operand {
   bool isArg = false;
   unsigned index = 0;
@@ -326,7 +336,7 @@ private:
         }
         if (Uncond->action != U->action) {
           D.error(U->nameRange, "syscall '" + Name + "' has conflicting actions: " +
-                                    Uncond->action.str() + " and " + U->action.str() +
+                                    spelled(*Uncond) + " and " + spelled(*U) +
                                     (U->group.empty() ? "" : " (through @" + U->group + ")"));
           D.note(Uncond->nameRange, "previous rule for '" + Name + "' is here" +
                                         (Uncond->group.empty() ? ""
