@@ -8,7 +8,8 @@
 //
 // The tree minimises the expected number of comparisons, weighting each
 // range by its hot numbers (those that may be allowed: allow/log actions and
-// conditional entries) times kHotScale plus kColdWeight. The cold weight keeps
+// conditional entries) times kHotScale (times half the length of its
+// argument checks for a conditional one) plus kColdWeight. The cold weight keeps
 // denied ranges from sinking arbitrarily deep; the hot scale makes allowed
 // syscalls, which run millions of times, dominate. It is the classic optimal
 // alphabetic tree DP with Knuth's monotone-root speedup, O(n^2) time and
@@ -139,9 +140,16 @@ SearchTree buildSearchTree(const std::vector<NrRange> &ranges, const OutcomeTabl
   if (n == 0)
     return tree;
 
+  // A hot conditional range also runs its argument checks below the leaf:
+  // weigh it by that length so it sits higher (this bounds the worst path
+  // over allowed syscalls, argument checks included, not just the mean).
   std::vector<uint64_t> prefix(n + 1, 0);
-  for (size_t i = 0; i < n; ++i)
-    prefix[i + 1] = prefix[i] + ranges[i].hot * kHotScale + kColdWeight;
+  for (size_t i = 0; i < n; ++i) {
+    const Outcome &o = table[ranges[i].outcome];
+    const uint64_t scale =
+        o.isUnconditional() ? kHotScale : kHotScale * std::max<uint64_t>(1, estimateSize(o) / 2);
+    prefix[i + 1] = prefix[i] + ranges[i].hot * scale + kColdWeight;
+  }
   auto weight = [&](size_t i, size_t j) { return prefix[j + 1] - prefix[i]; };
 
   auto leafSize = [&](uint32_t outcome) -> uint32_t {
