@@ -1,8 +1,9 @@
-// kavachc --learn-write TRACE -o OUT.kv: the second half of
+// kavachc --learn-write TRACE... -o OUT.kv: the second half of
 // `kavach-launch --learn` (which records the trace and runs this). kavachc
 // has what the static launcher lacks: syscall names (libseccomp), the
 // stdlib's policies and groups, the compiled filters to test calls against,
-// and the lint rules.
+// and the lint rules. Several traces (runs with other inputs or options)
+// are merged into one policy.
 //
 // How the policy is chosen, all by running the recorded calls through the
 // compiled filters (the same BPF kavach-launch installs, in the in-repo
@@ -330,15 +331,20 @@ std::string render(Session &S, const Trace &T, const Base &B, const Learned &L,
                    StringRef OutPath) {
   std::string Text;
   raw_string_ostream OS(Text);
-  std::string Cmd;
-  for (const std::string &A : T.argv)
-    Cmd += (Cmd.empty() ? "" : " ") + A;
-  for (char &C : Cmd)
-    if (C == '\n' || C == '\r')
-      C = ' ';
-  OS << "// Learned by `kavach-launch --learn` from one run of:\n//   " << Cmd << "\n"
-     << "// It allows what that run did. Code paths the run did not take (errors, other\n"
-     << "// options or inputs) may need more: review it before use (docs/learn.md).\n"
+  OS << "// Learned by `kavach-launch --learn` from "
+     << (T.commands.size() == 1 ? std::string("one run") : std::to_string(T.commands.size()) + " runs")
+     << " of:\n";
+  for (const std::vector<std::string> &Argv : T.commands) {
+    std::string Cmd;
+    for (const std::string &A : Argv)
+      Cmd += (Cmd.empty() ? "" : " ") + A;
+    for (char &C : Cmd)
+      if (C == '\n' || C == '\r')
+        C = ' ';
+    OS << "//   " << Cmd << "\n";
+  }
+  OS << "// It allows what was seen. Code paths not taken (errors, other options or\n"
+     << "// inputs) may need more: review it before use (docs/learn.md).\n"
      << "policy " << policyName(S, OutPath) << " extends std." << B.name << " {\n";
   if (!L.groups.empty() || !L.names.empty() || !L.conditional.empty()) {
     OS << "  seccomp {\n";
@@ -431,14 +437,17 @@ bool selfCheck(Session &S, const Trace &T, const Learned &L, StringRef OutPath, 
 bool learnWriteRequested() { return LearnWriteOpt; }
 
 int runLearnWrite(Session &S) {
-  if (Inputs.size() != 1 || Output.empty())
-    return usage("usage: kavachc --learn-write TRACE -o OUT.kv");
-  ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(Inputs[0]);
-  if (!Buf)
-    return usage("cannot read '" + Inputs[0] + "': " + Buf.getError().message());
-  Expected<Trace> T = learn::parseTrace((*Buf)->getBuffer());
-  if (!T)
-    return usage(Inputs[0] + ": " + toString(T.takeError()));
+  if (Inputs.empty() || Output.empty())
+    return usage("usage: kavachc --learn-write TRACE... -o OUT.kv");
+  // Several traces (runs with other inputs or options) make one policy.
+  std::optional<Trace> T(std::in_place);
+  for (const std::string &In : Inputs) {
+    ErrorOr<std::unique_ptr<MemoryBuffer>> Buf = MemoryBuffer::getFile(In);
+    if (!Buf)
+      return usage("cannot read '" + In + "': " + Buf.getError().message());
+    if (Error E = learn::parseTrace((*Buf)->getBuffer(), *T))
+      return usage(In + ": " + toString(std::move(E)));
+  }
 
   // The tightest base that fits (see the top of this file).
   Base Minimal, Strict, Basic;

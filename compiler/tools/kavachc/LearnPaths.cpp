@@ -30,6 +30,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 
 using namespace llvm;
 
@@ -101,8 +102,17 @@ const char *verbOf(char Right) {
 
 void learnPaths(const Trace &T, const std::vector<BaseGrant> &Base, std::vector<FsGrant> &Out,
                 std::vector<Skipped> &Skip) {
-  std::string Cwd = resolveForLearning(T.cwd.empty() ? "/" : T.cwd, T);
-  bool CwdUsable = depth(Cwd) >= 2 && sensitiveReason(Cwd).empty() && Cwd != homeDir();
+  // The run's working directory, if "${PWD}" may stand for it ("" if not).
+  std::map<std::string, std::string> PwdOf;
+  auto pwdFor = [&](const std::string &RunCwd) -> const std::string & {
+    auto [It, New] = PwdOf.try_emplace(RunCwd);
+    if (New && !RunCwd.empty()) {
+      std::string Real = resolveForLearning(RunCwd, T);
+      if (depth(Real) >= 2 && sensitiveReason(Real).empty() && Real != homeDir())
+        It->second = Real;
+    }
+    return It->second;
+  };
   std::vector<FsGrant> Needs;
   auto skip = [&](std::string What, std::string Why) {
     for (const Skipped &S : Skip)
@@ -144,7 +154,8 @@ void learnPaths(const Trace &T, const std::vector<BaseGrant> &Base, std::vector<
         Target = Dir;
     }
     std::string Home = homeDir();
-    if (CwdUsable && covers(Cwd, Target) && U.right != 'x')
+    const std::string &Cwd = pwdFor(U.cwd);
+    if (!Cwd.empty() && covers(Cwd, Target) && U.right != 'x')
       Target = "${PWD}";
     else if (!Home.empty() && Home != "/" && covers(Home, Target) && Target != Home)
       Target = "${HOME}" + Target.substr(Home.size());

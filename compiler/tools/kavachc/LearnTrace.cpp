@@ -36,19 +36,22 @@ Error bad(unsigned Line, const Twine &Why) {
 
 } // namespace
 
-Expected<Trace> parseTrace(StringRef Text) {
-  Trace T;
+Error parseTrace(StringRef Text, Trace &T) {
   SmallVector<StringRef, 0> Lines;
   Text.split(Lines, '\n', -1, false);
   if (Lines.empty() || Lines[0] != "kavach-learn-trace 1")
     return bad(1, "not a kavach learn trace (expected 'kavach-learn-trace 1')");
+  T.commands.emplace_back();
+  std::string Cwd;
   for (unsigned I = 1; I < Lines.size(); ++I) {
     unsigned No = I + 1;
     auto [Kind, Rest] = Lines[I].split(' ');
     if (Kind == "argv") {
-      T.argv.push_back(unescape(Rest));
+      T.commands.back().push_back(unescape(Rest));
     } else if (Kind == "cwd") {
-      T.cwd = unescape(Rest);
+      Cwd = unescape(Rest);
+      if (T.cwd.empty())
+        T.cwd = Cwd;
     } else if (Kind == "call") {
       SmallVector<StringRef, 8> F;
       Rest.split(F, ' ');
@@ -70,7 +73,7 @@ Expected<Trace> parseTrace(StringRef Text) {
       auto [Right, Path] = Rest.split(' ');
       if (Right.size() != 1 || !StringRef("rwxd").contains(Right[0]) || !Path.startswith("/"))
         return bad(No, "expected 'path r|w|x|d /ABSOLUTE/PATH'");
-      T.paths.push_back({Right[0], unescape(Path)});
+      T.paths.push_back({Right[0], unescape(Path), Cwd});
     } else if (Kind == "tcp") {
       auto [Op, Port] = Rest.split(' ');
       unsigned P;
@@ -81,7 +84,7 @@ Expected<Trace> parseTrace(StringRef Text) {
       return bad(No, "unknown record '" + Kind + "'");
     }
   }
-  return T;
+  return Error::success();
 }
 
 std::string resolveForLearning(const std::string &Path, const Trace &T) {

@@ -22,6 +22,7 @@ struct Call {
 struct PathUse {
   char right = 'r'; // r read, w write, x execute, d add/remove entries (a directory)
   std::string path; // absolute, as the process named it (symlinks not resolved)
+  std::string cwd;  // the working directory of the run that used it
 };
 
 struct PortUse {
@@ -29,15 +30,17 @@ struct PortUse {
   uint16_t port = 0;
 };
 
+// One run, or several merged (kavachc --learn-write A.trace B.trace ...).
 struct Trace {
-  std::vector<std::string> argv;
-  std::string cwd;
+  std::vector<std::vector<std::string>> commands; // argv of each run
+  std::string cwd;                                // of the first run
   std::vector<Call> calls;
   std::vector<PathUse> paths;
   std::vector<PortUse> ports;
 };
 
-llvm::Expected<Trace> parseTrace(llvm::StringRef Text);
+// Parses one trace file and appends it to `Into`.
+llvm::Error parseTrace(llvm::StringRef Text, Trace &Into);
 
 // A grant the learned policy makes, or an access it deliberately leaves out.
 struct FsGrant {
