@@ -123,11 +123,39 @@ BackendScore scoreOn(const BackendInfo &B, llvm::ArrayRef<Restriction> R) {
   return Out;
 }
 
+namespace {
+
+bool usesKillProcess(const ir::SeccompIR &S) {
+  auto Kills = [](const seccomp::Action &A) { return A.kind == seccomp::ActionKind::KillProcess; };
+  if (!S.present)
+    return false;
+  if (Kills(S.defaultAction))
+    return true;
+  for (const auto &[Name, D] : S.syscalls) {
+    if (Kills(D.fallback))
+      return true;
+    for (const ir::CondBranch &B : D.branches)
+      if (Kills(B.action))
+        return true;
+  }
+  return false;
+}
+
+} // namespace
+
 std::vector<BackendScore> scoreAll(const ir::PolicyIR &IR) {
   std::vector<Restriction> R = restrictionsOf(IR);
   std::vector<BackendScore> Out;
-  for (const BackendInfo &B : kBackends)
+  for (const BackendInfo &B : kBackends) {
     Out.push_back(scoreOn(B, R));
+    // runsc rejects SCMP_ACT_KILL_PROCESS, so gVisor's config kills the
+    // calling thread instead: the call is still refused (no points move),
+    // but the difference is stated where the points are explained.
+    if (B.id == BackendId::Gvisor && usesKillProcess(IR.seccomp))
+      Out.back().reasons.push_back(
+          {0, "kill_process acts as kill_thread here (runsc rejects SCMP_ACT_KILL_PROCESS): "
+              "the call is refused, other threads of the process live on"});
+  }
   return Out;
 }
 

@@ -115,6 +115,14 @@ runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
     O.innerLauncher = Inner;
     O.placeholders = true;
     O.killThreadOnly = !Inner; // the bare template is gvisor's
+    // crun installs this instead of compiling linux.seccomp (runc ignores it).
+    if (Inner && IR.seccomp.present) {
+      Expected<std::string> Bpf = precompiledOuterFilter(S, IR);
+      if (Bpf)
+        O.bpfBase64 = *Bpf;
+      else
+        consumeError(Bpf.takeError());
+    }
     std::vector<std::string> Degraded; // scored; the launcher reports them
     Expected<json::Value> V = oci::buildConfig(IR, O, Degraded);
     if (!V) {
