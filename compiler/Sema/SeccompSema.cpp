@@ -33,6 +33,7 @@
 
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -100,8 +101,17 @@ public:
       for (const ast::Rule &R : P->seccomp->rules)
         collect(R, P, Depth);
     }
-    for (auto &[Name, List] : Uses)
-      decide(Name, List);
+    // Decide in source order of each syscall's last rule (where a conflict
+    // or repetition is reported), so diagnostics come out in file order
+    // rather than sorted by syscall name.
+    std::vector<std::pair<std::pair<unsigned, const char *>, std::string>> Order;
+    for (auto &[Name, List] : Uses) {
+      SMLoc L = List.back().nameRange.Start;
+      Order.push_back({{D.sourceMgr().FindBufferContainingLoc(L), L.getPointer()}, Name});
+    }
+    std::sort(Order.begin(), Order.end());
+    for (auto &[Key, Name] : Order)
+      decide(Name, Uses[Name]);
     checkLauncherExec();
     checkShadowed();
     checkMultiplexers();
