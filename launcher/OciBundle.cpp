@@ -18,6 +18,7 @@
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace kavach::launch {
 namespace {
@@ -109,8 +110,8 @@ std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
   return out;
 }
 
-Bundle createBundle(const std::string &tmpl, bool inner, const char *policyPath, char **args,
-                    char **envp, const std::string &rootfs) {
+Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort, const char *policyPath,
+                    char **args, char **envp, const std::string &rootfs) {
   const char *tmp = getenv("TMPDIR");
   std::string model = std::string(tmp && *tmp == '/' ? tmp : "/tmp") + "/kavach-bundle-XXXXXX";
   if (!mkdtemp(model.data()))
@@ -126,7 +127,20 @@ Bundle createBundle(const std::string &tmpl, bool inner, const char *policyPath,
     copyFile("/proc/self/exe", dir + "/kavach-launch", 0755);
     copyFile(policyPath, dir + "/policy.bin", 0644);
   }
-  std::string config = fillTemplate(tmpl, args, envp, rootfs, b.dir);
+  // The inner launcher's argv tail: [--best-effort] policy -- command.
+  std::vector<char *> tail;
+  static char kBestEffort[] = "--best-effort", kPolicy[] = "/.kavach/policy.bin",
+              kDashes[] = "--";
+  if (inner) {
+    if (bestEffort)
+      tail.push_back(kBestEffort);
+    tail.push_back(kPolicy);
+    tail.push_back(kDashes);
+  }
+  for (char **p = args; *p; ++p)
+    tail.push_back(*p);
+  tail.push_back(nullptr);
+  std::string config = fillTemplate(tmpl, tail.data(), envp, rootfs, b.dir);
   writeFile(b.dir + "/config.json", config.data(), config.size(), 0600);
   return b;
 }

@@ -4,9 +4,18 @@
 // is applied by the ordinary steps of main().
 #include "launcher/OciInner.h"
 
+#include "launcher/Die.h"
+
+#include <unistd.h>
+
 namespace kavach::launch {
 
 void keepInnerParts(runtime::Policy &policy) {
+  // The container has a pid namespace and this is its first process: a
+  // guard against --inside-oci dropping the process part anywhere else.
+  if (getpid() != 1)
+    die(kExitSetup, 0, "--inside-oci is only for the entry point of a container that "
+                       "kavach-launch --backend oci started (this is not pid 1)");
   runtime::ProcessPolicy &p = policy.process;
   p.namespaces = 0;
   p.hostname.clear();

@@ -4,7 +4,10 @@
 // A template is a complete config.json except for these markers, which the
 // launcher replaces textually (it links no JSON library):
 //   "@kavach:args@"   a whole array element: the command and its arguments,
-//                     as JSON strings separated by commas (never empty);
+//                     as JSON strings separated by commas (never empty); in
+//                     the OciInner template, after "/.kavach/kavach-launch",
+//                     "--inside-oci": the inner launcher's options, then
+//                     "/.kavach/policy.bin", "--" and the command;
 //   "@kavach:env@"    the only element of process.env: the environment the
 //                     policy computes, as JSON strings (may be empty);
 //   @kavach:rootfs@   inside a string: the root file system directory;

@@ -167,7 +167,11 @@ void applyProcess(const runtime::ProcessPolicy &P, Object &Process, Object &Linu
 llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O,
                             std::vector<std::string> &Degraded) {
   Array Args;
-  if (O.innerLauncher)
+  // A template leaves the inner launcher's policy and options to the outer
+  // one (it adds --best-effort when it was given it).
+  if (O.innerLauncher && O.placeholders)
+    Args = strings({"/.kavach/kavach-launch", "--inside-oci"});
+  else if (O.innerLauncher)
     Args = strings({"/.kavach/kavach-launch", "--inside-oci", "/.kavach/policy.bin", "--"});
   if (O.placeholders)
     Args.push_back(Placeholder(runtime::kOciArgsMarker));
