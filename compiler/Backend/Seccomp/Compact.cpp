@@ -56,13 +56,8 @@ struct State {
 };
 
 void meetInto(State &into, const State &from) {
-  if (!into.reached) {
-    into = from;
-    into.reached = true;
+  if (!joinReached(into, from))
     return;
-  }
-  if (into.field != from.field)
-    into.field = -1;
   into.a = {std::min(into.a.lo, from.a.lo), std::max(into.a.hi, from.a.hi)};
   for (uint32_t w = 0; w < kWords; ++w)
     into.words[w] = {std::min(into.words[w].lo, from.words[w].lo),

@@ -14,6 +14,7 @@
 // faithfully but not annotated.
 #include "compiler/Backend/Seccomp/Disassembler.h"
 
+#include "compiler/Backend/Seccomp/Emitter.h"
 #include "compiler/Backend/Seccomp/FilterSpec.h"
 
 #include <cstdio>
@@ -97,13 +98,8 @@ struct State {
 };
 
 void merge(State &into, const State &from) {
-  if (!into.reached) {
-    into = from;
-    into.reached = true;
+  if (!detail::joinReached(into, from))
     return;
-  }
-  if (into.field != from.field)
-    into.field = -1;
   if (into.arch != from.arch)
     into.arch = -1;
 }

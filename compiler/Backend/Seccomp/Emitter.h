@@ -104,6 +104,22 @@ std::optional<bool> decideJump(uint16_t code, uint32_t k, uint32_t lo, uint32_t 
 // Narrows [lo, hi] to the values of A on the taken / not-taken edge.
 void narrowOnEdge(uint16_t code, uint32_t k, bool taken, uint32_t &lo, uint32_t &hi);
 
+// The join both forward analyses over a program (Compact.cpp's intervals,
+// Disassembler.cpp's arch tracking) start with: an unreached state becomes
+// `from`; otherwise the seccomp_data word known to be in A survives only if
+// both agree. Returns whether `into` was already reached, i.e. whether the
+// caller must join its own facts too. State needs `reached` and `field`.
+template <typename State> bool joinReached(State &into, const State &from) {
+  if (!into.reached) {
+    into = from;
+    into.reached = true;
+    return false;
+  }
+  if (into.field != from.field)
+    into.field = -1;
+  return true;
+}
+
 // Optimises a finished program without changing what it returns for any
 // input (Compact.cpp). The result is valid if the input was.
 std::vector<runtime::BpfInsn> compact(std::vector<runtime::BpfInsn> prog);
