@@ -76,8 +76,11 @@ word : IDENT | STRING | INT | '=' | '>=' | 'allow' | 'deny' | 'default' | 'unkno
      | 'with' | 'if' | 'in' | 'on' | 'on_unsupported' | 'expect' | 'test' | 'group' ;
 
 // test { expect openat(AT_FDCWD, 0, O_RDONLY) -> allow on x86_64; expect score(process) >= 70; }
-expectStmt : 'expect' call=syscallName '(' (atom (',' atom)*)? ')'
+expectStmt : 'expect' call=syscallName '(' (expectArg (',' expectArg)*)? ')'
              ( '->' action ('on' arch=IDENT)? | cmp=('>=' | '>' | '<=' | '<' | '==') bound=INT ) ';' ;
+
+// An argument: a number or constant, or constants OR-ed (PROT_READ | PROT_EXEC).
+expectArg : atom ('|' atom)* ;
 
 GROUPREF : '@' NAME ;
 IDENT : NAME ;

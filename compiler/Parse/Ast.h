@@ -26,6 +26,9 @@ struct Atom {
   std::string unit;   // Int: suffix such as "MiB", "s" ("" if none)
   bool overflow = false;
   llvm::SMRange range;
+  // `A | B | ...` in a test expectation's argument: the value is the OR of
+  // these (Sema's convertConstant); `text` is the whole expression.
+  std::vector<Atom> orParts;
 };
 
 struct Action {

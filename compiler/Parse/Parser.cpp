@@ -377,8 +377,20 @@ private:
           ast::Expect X;
           X.range = Pos.range(E);
           X.syscall = {E->call->getText(), Pos.range(E->call)};
-          for (auto *A : E->atom())
-            X.args.push_back(atom(A));
+          for (auto *Arg : E->expectArg()) {
+            std::vector<KavachParser::AtomContext *> Parts = Arg->atom();
+            ast::Atom A = atom(Parts.front());
+            if (Parts.size() > 1) {
+              A.kind = ast::Atom::Kind::Ident;
+              A.range = Pos.range(Arg);
+              A.text.clear();
+              for (auto *P : Parts) {
+                A.orParts.push_back(atom(P));
+                A.text += (A.text.empty() ? "" : " | ") + A.orParts.back().text;
+              }
+            }
+            X.args.push_back(std::move(A));
+          }
           if (E->action())
             X.action = action(E->action());
           if (E->cmp) {

@@ -64,6 +64,16 @@ std::optional<seccomp::Action> convertAction(SemaContext &Ctx, const ast::Action
 }
 
 std::optional<uint64_t> convertConstant(SemaContext &Ctx, const ast::Atom &A) {
+  if (!A.orParts.empty()) {
+    uint64_t V = 0;
+    bool Ok = true;
+    for (const ast::Atom &P : A.orParts) {
+      auto X = convertConstant(Ctx, P);
+      Ok &= bool(X);
+      V |= X.value_or(0);
+    }
+    return Ok ? std::optional<uint64_t>(V) : std::nullopt;
+  }
   if (A.kind == ast::Atom::Kind::Ident) {
     if (auto V = lookupConstant(A.text))
       return V;
