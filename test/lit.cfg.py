@@ -83,8 +83,18 @@ if os.geteuid() == 0 and os.path.exists("/proc/self/cgroup"):
     # children in this process's v2 cgroup (what kavach-launch looks for).
     v1cpu = any(l.split(":")[1] and "cpu" in l.split(":")[1].split(",")
                 for l in cg.splitlines() if l.count(":") >= 2)
-    v2root = os.path.normpath("/sys/fs/cgroup/" + next((l.split(":", 2)[2] for l in cg.splitlines()
-                                      if l.startswith("0::")), "/"))
+    # This process's v2 cgroup directory: the cgroup2 mount point (from
+    # mountinfo, as kavach-launch finds it: /sys/fs/cgroup, or
+    # /sys/fs/cgroup/unified on a hybrid host) plus its "0::" path.
+    v2mount = "/sys/fs/cgroup"
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            pre, _, post = line.partition(" - ")
+            if post.split(" ")[0] == "cgroup2":
+                v2mount = pre.split(" ")[4]
+                break
+    v2root = os.path.normpath(v2mount + "/" + next((l.split(":", 2)[2] for l in cg.splitlines()
+                                                    if l.startswith("0::")), "/"))
     v2cpu = False
     try:
         with open(os.path.join(v2root, "cgroup.subtree_control")) as f:
