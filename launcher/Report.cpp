@@ -116,6 +116,13 @@ int printDryRun(const char *policyPath, const runtime::Policy &policy, const Com
   else
     std::printf("\ncommand: '%s'\n", command.path.c_str());
   printProcess(process);
+  const runtime::ProcessPolicy &pp = policy.process;
+  if (pp.hasGuards())
+    std::printf("guards: checked before exec (advisory; the sandbox is the boundary): %zu "
+                "blocked command patterns, %zu allowed names, %zu sensitive paths, %zu shells "
+                "with %zu injection patterns\n",
+                pp.guardBlock.size(), pp.guardAllow.size(), pp.guardPaths.size(),
+                pp.guardShells.size(), pp.guardPatterns.size());
   printLandlock(landlock);
   printSeccomp(seccomp);
   bool refused = process.status == FeatureStatus::Refused ||
