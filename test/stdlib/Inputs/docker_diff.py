@@ -22,8 +22,6 @@ import sys
 
 # name -> (docker, kavach, why)
 EXPECTED = {
-    "seccomp": ("allow", "errno(EPERM)",
-                "'seccomp' is a keyword of the kavach grammar and cannot be named in a rule"),
 }
 # Allowed by Docker but unknown to the libseccomp tables kavachc uses: they
 # are absent from --simulate-all and get the `unknown` action (ENOSYS).
