@@ -12,9 +12,12 @@ _kavach_launch() {
   case "$prev" in
     --require-signature) _filedir pub; return ;;
     --learn) _filedir kv; return ;;
+    --backend) COMPREPLY=($(compgen -W "process oci gvisor noop auto" -- "$cur")); return ;;
+    --runtime) COMPREPLY=($(compgen -W "crun runc" -- "$cur")); return ;;
+    --rootfs) _filedir -d; return ;;
   esac
   if [[ "$cur" == -* ]]; then
-    COMPREPLY=($(compgen -W "--best-effort --dry-run --require-signature --learn --help --version --" -- "$cur"))
+    COMPREPLY=($(compgen -W "--best-effort --dry-run --require-signature --learn --backend --runtime --rootfs --help --version --" -- "$cur"))
     return
   fi
   _filedir bin
