@@ -7,7 +7,7 @@ _kavachc() {
     --arch=*)
       COMPREPLY=($(compgen -W "x86_64 i386 x32 aarch64 arm riscv64" -- "${cur#*=}")); return ;;
     --emit=*)
-      COMPREPLY=($(compgen -W "bin bpf bpf-asm" -- "${cur#*=}")); return ;;
+      COMPREPLY=($(compgen -W "bin bpf bpf-asm oci docker-seccomp k8s-seccomp" -- "${cur#*=}")); return ;;
     --output-format=*)
       COMPREPLY=($(compgen -W "text json sarif" -- "${cur#*=}")); return ;;
     --diagnostics-format=*)
