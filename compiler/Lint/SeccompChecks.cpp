@@ -125,7 +125,9 @@ void defaultEperm(const ir::SeccompIR &S, DiagnosticEngine &D) {
 }
 
 void networkPorts(const ir::PolicyIR &IR, DiagnosticEngine &D) {
-  if (IR.landlock.netPresent)
+  // An empty net namespace (namespaces { net; }) has only loopback: every
+  // port there is the sandbox's own, nothing outside is reachable.
+  if (IR.landlock.netPresent || (IR.process.namespaces & runtime::kNsNet))
     return;
   for (uint64_t Family : {uint64_t(AF_INET), uint64_t(AF_INET6)}) {
     uint64_t Args[6] = {Family, SOCK_STREAM, 0, 0, 0, 0};
