@@ -10,6 +10,7 @@
 
 #include "launcher/Die.h"
 #include "runtime/OciTemplate.h"
+#include "runtime/PolicyIO.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -110,8 +111,9 @@ std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
   return out;
 }
 
-Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort, const char *policyPath,
-                    char **args, char **envp, const std::string &rootfs) {
+Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort,
+                    const runtime::Policy &policy, char **args, char **envp,
+                    const std::string &rootfs) {
   const char *tmp = getenv("TMPDIR");
   std::string model = std::string(tmp && *tmp == '/' ? tmp : "/tmp") + "/kavach-bundle-XXXXXX";
   if (!mkdtemp(model.data()))
@@ -125,7 +127,12 @@ Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort, const 
     if (mkdir(dir.c_str(), 0755) != 0 || chmod(dir.c_str(), 0755) != 0)
       die(kExitSetup, errno, "cannot create %s", dir.c_str());
     copyFile("/proc/self/exe", dir + "/kavach-launch", 0755);
-    copyFile(policyPath, dir + "/policy.bin", 0644);
+    // The bytes of the policy that was verified, not the file again (it
+    // could have been replaced since): the reader's canonical form writes
+    // back byte for byte (a signature trailer is left off; the outer
+    // launcher checked it).
+    std::vector<uint8_t> bytes = runtime::writePolicy(policy);
+    writeFile(dir + "/policy.bin", bytes.data(), bytes.size(), 0644);
   }
   // The inner launcher's argv tail: [--best-effort] policy -- command.
   std::vector<char *> tail;

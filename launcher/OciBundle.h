@@ -20,11 +20,13 @@ std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
                          const std::string &rootfs, const std::string &bundle);
 
 // Creates the bundle under $TMPDIR (else /tmp), mode 0700. With `inner`
-// copies this executable (static) and the policy file into kavach/, and
+// copies this executable (static) and writes the (verified) policy into
+// kavach/, and
 // the command follows `[--best-effort] /.kavach/policy.bin --`. Dies 125
 // on any failure.
-Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort, const char *policyPath,
-                    char **args, char **envp, const std::string &rootfs);
+Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort,
+                    const runtime::Policy &policy, char **args, char **envp,
+                    const std::string &rootfs);
 
 void removeBundle(const Bundle &bundle);
 

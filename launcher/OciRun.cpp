@@ -125,7 +125,7 @@ void runContainer(const Options &o, const runtime::Policy &p, bool inner) {
   bool hideUnified = crun && hybridCgroups();
 
   Environment env = buildEnvironment(p.process, environ);
-  Bundle bundle = createBundle(tmpl, inner, o.bestEffort, o.policyPath, o.command, env.envp(), rootfs);
+  Bundle bundle = createBundle(tmpl, inner, o.bestEffort, p, o.command, env.envp(), rootfs);
   std::string id = strFormat("kavach-%d", int(getpid()));
   std::vector<std::string> args = {runtimePath, "--root", bundle.state};
   if (!inner) {
