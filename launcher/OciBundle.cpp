@@ -95,6 +95,14 @@ int removeEntry(const char *path, const struct stat *, int, struct FTW *) {
   return 0;
 }
 
+// A launch that dies half way (die() exits through std::exit) leaves no
+// bundle behind.
+std::string gBundleDir;
+void removeAtExit() {
+  if (!gBundleDir.empty())
+    nftw(gBundleDir.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 } // namespace
 
 std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
@@ -119,6 +127,8 @@ Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort,
   if (!mkdtemp(model.data()))
     die(kExitSetup, errno, "cannot create a bundle directory %s", model.c_str());
   Bundle b{model, model + "/state"};
+  gBundleDir = b.dir;
+  std::atexit(removeAtExit);
   if (mkdir(b.state.c_str(), 0700) != 0)
     die(kExitSetup, errno, "cannot create %s", b.state.c_str());
   if (inner) {
