@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <elf.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/stat.h>
@@ -95,6 +96,32 @@ int removeEntry(const char *path, const struct stat *, int, struct FTW *) {
   return 0;
 }
 
+// Whether the ELF file at `path` asks for a program interpreter (is
+// dynamically linked): such a launcher cannot start inside an arbitrary
+// rootfs. Unreadable or not ELF64: treated as dynamic (refuse).
+bool needsInterpreter(const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return true;
+  Elf64_Ehdr eh;
+  bool dynamic = true;
+  if (pread(fd, &eh, sizeof eh, 0) == ssize_t(sizeof eh) &&
+      std::memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+      eh.e_phentsize == sizeof(Elf64_Phdr)) {
+    dynamic = false;
+    for (unsigned i = 0; i < eh.e_phnum; ++i) {
+      Elf64_Phdr ph;
+      if (pread(fd, &ph, sizeof ph, off_t(eh.e_phoff + i * sizeof ph)) != ssize_t(sizeof ph) ||
+          ph.p_type == PT_INTERP) {
+        dynamic = true;
+        break;
+      }
+    }
+  }
+  close(fd);
+  return dynamic;
+}
+
 // A launch that dies half way (die() exits through std::exit) leaves no
 // bundle behind.
 std::string gBundleDir;
@@ -122,6 +149,9 @@ std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
 Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort,
                     const runtime::Policy &policy, char **args, char **envp,
                     const std::string &rootfs) {
+  if (inner && needsInterpreter("/proc/self/exe"))
+    die(kExitSetup, 0, "--backend oci needs a statically linked kavach-launch to run inside the "
+                       "container; this one is dynamically linked (a sanitizer build?)");
   const char *tmp = getenv("TMPDIR");
   std::string model = std::string(tmp && *tmp == '/' ? tmp : "/tmp") + "/kavach-bundle-XXXXXX";
   if (!mkdtemp(model.data()))
