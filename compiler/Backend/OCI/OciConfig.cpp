@@ -232,6 +232,9 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
     Degraded.push_back("--oci-bare: the command allowlist and env section are not enforced");
   if (!O.innerLauncher && !PP.commands.empty() && O.placeholders)
     Degraded.push_back("without the inner launcher the command allowlist is not enforced");
+  // Guards are checked by kavach-launch before exec: only the inner one can.
+  if (!O.innerLauncher && PP.hasGuards())
+    Degraded.push_back("without the inner launcher the guards are not checked");
   if (IR.seccomp.present) {
     std::vector<std::string> Extra;
     if (O.innerLauncher)
