@@ -9,7 +9,7 @@
 // allow (it does not stop anything).
 //
 // The process part (ir::ProcessIR): namespaces (scaled by how many of the
-// seven), capabilities (scaled by the share of the 41 dropped), rlimits,
+// six besides user, which counts apart: OCI configs do not get one), capabilities (scaled by the share of the 41 dropped), rlimits,
 // cgroup limits (memory, pids, cpu), a read-only root, an env allowlist
 // (`clear`), a command allowlist, a non-root uid. `network none` adds a net
 // namespace at lowering but is scored as network-none only. wall_time earns
@@ -116,12 +116,16 @@ void processRestrictions(const ir::ProcessIR &P, std::vector<Restriction> &Out) 
   auto add = [&](Feature F, Weight W, unsigned Points, std::string What) {
     Out.push_back({F, W, Points, std::move(What)});
   };
-  if (unsigned N = unsigned(std::popcount(P.namespaces & runtime::kNsAll))) {
-    constexpr unsigned kAll = unsigned(std::popcount(runtime::kNsAll));
+  constexpr uint32_t kOthers = runtime::kNsAll & ~runtime::kNsUser;
+  if (unsigned N = unsigned(std::popcount(P.namespaces & kOthers))) {
+    constexpr unsigned kAll = unsigned(std::popcount(kOthers));
     add(Feature::Namespaces, Weight::Namespaces,
         (weightPoints(Weight::Namespaces) * N + kAll - 1) / kAll,
-        std::to_string(N) + " of " + std::to_string(kAll) + " namespaces");
+        std::to_string(N) + " of " + std::to_string(kAll) + " namespaces besides user");
   }
+  if (P.namespaces & runtime::kNsUser)
+    add(Feature::UserNs, Weight::UserNamespace, weightPoints(Weight::UserNamespace),
+        "a user namespace");
   if (P.capsPresent) {
     constexpr unsigned kCaps = runtime::kMaxCapability + 1;
     unsigned Kept = unsigned(std::popcount(P.capsKeep));

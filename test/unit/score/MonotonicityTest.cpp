@@ -109,6 +109,7 @@ std::vector<Step> restrictions() {
       {"scope abstract unix socket", [](ir::PolicyIR &IR) { IR.landlock.scoped |= 1; }},
       // The process part.
       {"pid namespace", [](ir::PolicyIR &IR) { process(IR).namespaces |= runtime::kNsPid; }},
+      {"user namespace", [](ir::PolicyIR &IR) { process(IR).namespaces |= runtime::kNsUser; }},
       {"every namespace", [](ir::PolicyIR &IR) { process(IR).namespaces |= runtime::kNsAll; }},
       {"capabilities section keeping two",
        [](ir::PolicyIR &IR) {
@@ -199,7 +200,8 @@ TEST(ScoreMonotonicity, ProcessPartsCountWhereEnforced) {
   IR.process.uid = 1000;
   std::vector<score::Restriction> R = score::restrictionsOf(IR);
   for (score::Feature F :
-       {score::Feature::Namespaces, score::Feature::Capabilities, score::Feature::Rlimits,
+       {score::Feature::Namespaces, score::Feature::UserNs, score::Feature::Capabilities,
+        score::Feature::Rlimits,
         score::Feature::Cgroups, score::Feature::ReadOnlyRoot, score::Feature::Env,
         score::Feature::Commands, score::Feature::User}) {
     auto It = std::find_if(R.begin(), R.end(),
