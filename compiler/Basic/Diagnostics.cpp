@@ -39,9 +39,25 @@ void DiagnosticEngine::emit(SourceMgr::DiagKind Kind, StringRef Flag, SMRange R,
     SM.PrintMessage(OS, D, /*ShowColors=*/false);
 }
 
+// The same diagnostic at the same place is shown once: analysing several
+// policies of one file (kavachc --test) meets an error in a shared group or
+// import once per policy. A repeated error still counts, so each caller's
+// "did this analysis fail" check stays right; its notes go with it.
+bool DiagnosticEngine::repeated(SMRange R, StringRef Flag, const Twine &Msg) {
+  if (!R.isValid())
+    return false;
+  std::string Key = formatv("{0}:{1}:{2}:", (const void *)R.Start.getPointer(),
+                            (const void *)R.End.getPointer(), Flag)
+                        .str() +
+                    Msg.str();
+  return !Seen.insert(Key).second;
+}
+
 void DiagnosticEngine::error(SMRange R, const Twine &Msg, ArrayRef<SMFixIt> FixIts) {
-  LastSuppressed = false;
   ++Errors;
+  LastSuppressed = repeated(R, "", Msg);
+  if (LastSuppressed)
+    return;
   emit(SourceMgr::DK_Error, "", R, Msg, FixIts);
 }
 
@@ -52,9 +68,13 @@ void DiagnosticEngine::warning(StringRef Flag, SMRange R, const Twine &Msg,
     return;
   if (Opts.warningsAsErrors && !Opts.notAsErrors.count(Flag)) {
     ++Errors;
+    if ((LastSuppressed = repeated(R, Flag, Msg)))
+      return;
     emit(SourceMgr::DK_Error, Flag, R, Msg, FixIts);
     return;
   }
+  if ((LastSuppressed = repeated(R, Flag, Msg)))
+    return;
   ++Warnings;
   emit(SourceMgr::DK_Warning, Flag, R, Msg, FixIts);
 }
@@ -65,11 +85,15 @@ void DiagnosticEngine::defaultErrorWarning(StringRef Flag, SMRange R, const Twin
   if (LastSuppressed)
     return;
   if (Opts.notAsErrors.count(Flag)) {
+    if ((LastSuppressed = repeated(R, Flag, Msg)))
+      return;
     ++Warnings;
     emit(SourceMgr::DK_Warning, Flag, R, Msg, FixIts);
     return;
   }
   ++Errors;
+  if ((LastSuppressed = repeated(R, Flag, Msg)))
+    return;
   emit(SourceMgr::DK_Error, Flag, R, Msg, FixIts);
 }
 

@@ -84,6 +84,7 @@ public:
   void flushJson();
 
 private:
+  bool repeated(llvm::SMRange R, llvm::StringRef Flag, const llvm::Twine &Msg);
   void emit(llvm::SourceMgr::DiagKind Kind, llvm::StringRef Flag, llvm::SMRange R,
             const llvm::Twine &Msg, llvm::ArrayRef<llvm::SMFixIt> FixIts);
 
@@ -93,6 +94,7 @@ private:
   unsigned Errors = 0, Warnings = 0;
   bool LastSuppressed = false;
   std::vector<DiagRecord> Records;
+  llvm::StringSet<> Seen; // errors and warnings shown, by place and text
   Suppressor Suppress;
 };
 
