@@ -210,13 +210,19 @@ private:
       if (!Conv)
         return;
       A = *Conv;
+      // The fix-it rewrites the verb (a rule starts with it).
+      const char *Verb = R.range.Start.getPointer();
+      SMRange VerbRange(R.range.Start, SMLoc::getFromPointer(Verb + (R.allow ? 5 : 4)));
       if (R.allow && A.kind != ActionKind::Allow && A.kind != ActionKind::Log) {
-        D.error(R.action->range, "'allow' rules take no deny action; write 'deny ... with " +
-                                     R.action->name.text + "'");
+        D.error(R.action->range,
+                "'allow' rules take no deny action; write 'deny ... with " +
+                    R.action->name.text + "'",
+                SMFixIt(VerbRange, "deny"));
         return;
       }
       if (!R.allow && A.kind == ActionKind::Allow) {
-        D.error(R.action->range, "'deny ... with allow' allows; write 'allow' instead");
+        D.error(R.action->range, "'deny ... with allow' allows; write 'allow' instead",
+                SMFixIt(VerbRange, "allow"));
         return;
       }
     }
