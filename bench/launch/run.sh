@@ -25,6 +25,9 @@ stdlib=$(cd "$here/../../stdlib-policies" && pwd)
 cp "$here/direct.kv" "$here/ns4.kv" "$work/"
 "$kavachc" "$stdlib/strict.kv" -o "$work/strict.bin"
 "$kavachc" "$work/direct.kv" -o "$work/direct.bin"
+# The same without the Backends section (scores, OCI templates: most of the
+# file), to show what hashing and reading it costs per launch.
+"$kavachc" "$work/direct.kv" --no-backend-section -o "$work/direct-nobackends.bin"
 "$kavachc" "$work/ns4.kv" -o "$work/ns4.bin"
 "$kavachc" "$work/direct.kv" --emit=bpf --arch=x86_64 -o "$work/direct.bpf"
 cd "$work"
@@ -33,6 +36,7 @@ mapfile -t paths < <(./kavach-launch --dry-run direct.bin | sed -n "s/^  path '\
 cmds=(/bin/true :: ./exec-only /bin/true
   :: ./ref-launcher direct.bpf "${paths[@]}" -- /bin/true
   :: ./kavach-launch direct.bin -- /bin/true
+  :: ./kavach-launch direct-nobackends.bin -- /bin/true
   :: ./kavach-launch strict.bin -- /bin/true
   :: ./kavach-launch ns4.bin -- /bin/true
   :: /usr/bin/unshare -Urpfm /bin/true :: /usr/bin/unshare -Urpfmn /bin/true)
