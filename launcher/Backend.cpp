@@ -147,8 +147,6 @@ std::string gvisorUnenforced(const runtime::Policy &p) {
     add("the Landlock scopes");
   if (!p.process.commands.empty())
     add("the command allowlist");
-  if (p.process.limit(runtime::LimitKind::WallTime))
-    add("wall_time");
   return out;
 }
 

@@ -14,7 +14,8 @@
 // parent (forwarding SIGINT/SIGTERM/SIGHUP to the runtime) so it can remove
 // the bundle afterwards. Exit status: the runtime's, which is the command's
 // (runc/crun/runsc pass it through); a runtime that cannot start the
-// container exits nonzero with its own message.
+// container exits nonzero with its own message. wall_time (no OCI field) is
+// the launcher's: at the deadline `RUNTIME kill ID KILL`, then exit 124.
 #include "launcher/OciRun.h"
 
 #include "launcher/Die.h"
@@ -32,6 +33,7 @@
 #include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <vector>
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -42,10 +44,26 @@ namespace kavach::launch {
 namespace {
 
 volatile sig_atomic_t gChild = 0;
+volatile sig_atomic_t gTimeUp = 0;
 
 void forward(int sig) {
   if (gChild > 0)
     kill(pid_t(gChild), sig);
+}
+
+void timeUp(int) { gTimeUp = 1; }
+
+// `RUNTIME --root STATE kill ID KILL`: the runtime's own way to end every
+// process of the container (its pid 1 is not our child).
+void killContainer(const std::string &runtime, const std::string &state, const std::string &id) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(runtime.c_str(), runtime.c_str(), "--root", state.c_str(), "kill", id.c_str(), "KILL",
+          static_cast<char *>(nullptr));
+    _exit(127);
+  }
+  while (pid > 0 && waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
 }
 
 bool hybridCgroups() {
@@ -162,10 +180,29 @@ void runContainer(const Options &o, const runtime::Policy &p, bool inner) {
   sa.sa_handler = forward;
   for (int sig : {SIGINT, SIGTERM, SIGHUP})
     sigaction(sig, &sa, nullptr);
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  // wall_time: config.json has no field for it; the launcher keeps the
+  // deadline and kills the container at it, exiting 124 as timeout(1).
+  const runtime::Limit *wall = p.process.limit(runtime::LimitKind::WallTime);
+  if (wall) {
+    struct sigaction alarmAction = {};
+    alarmAction.sa_handler = timeUp; // no SA_RESTART: waitpid returns EINTR
+    sigaction(SIGALRM, &alarmAction, nullptr);
+    alarm(unsigned(std::min<uint64_t>(wall->value ? wall->value : 1, 86400u * 365)));
   }
+  int status = 0;
+  bool killed = false;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    if (gTimeUp && !killed) {
+      std::fprintf(stderr, "kavach-launch: wall_time of %llus exceeded: killing the container\n",
+                   (unsigned long long)wall->value);
+      killContainer(runtimePath, bundle.state, id);
+      killed = true;
+    }
+  }
+  alarm(0);
   removeBundle(bundle);
+  if (killed)
+    std::exit(124);
   if (WIFSIGNALED(status))
     std::exit(128 + WTERMSIG(status));
   std::exit(WEXITSTATUS(status));

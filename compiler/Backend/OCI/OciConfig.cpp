@@ -144,7 +144,8 @@ void applyProcess(const runtime::ProcessPolicy &P, Object &Process, Object &Linu
     } else if (L.kind == runtime::LimitKind::Pids) {
       Resources["pids"] = Object{{"limit", int64_t(L.value)}};
     } else if (L.kind == runtime::LimitKind::WallTime) {
-      Degraded.push_back("limits: wall_time has no OCI field and is not enforced");
+      Degraded.push_back("limits: wall_time has no OCI field: only kavach-launch --backend "
+                         "oci|gvisor enforces it (it kills the container at the deadline)");
     } else if (L.kind == runtime::LimitKind::Cpu) {
       // millicores: quota per 100 ms period.
       Resources["cpu"] = Object{{"quota", int64_t(L.value * 100)}, {"period", 100000}};
