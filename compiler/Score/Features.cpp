@@ -13,8 +13,8 @@
 // cgroup limits (memory, pids, cpu), a read-only root, an env allowlist
 // (`clear`), a command allowlist, a non-root uid. `network none` adds a net
 // namespace at lowering but is scored as network-none only. wall_time earns
-// nothing: no backend but the process one enforces it, and it bounds time,
-// not reach.
+// nothing: it bounds time, not reach (kavach-launch enforces it on the
+// process, oci and gvisor backends alike).
 #include "compiler/Score/Score.h"
 
 #include "compiler/Sema/Arches.h"
