@@ -76,14 +76,18 @@ bool containsPattern(const std::string &text, const std::string &pattern) {
 }
 
 // The string a shell runs with -c: the argument after the first option
-// word that contains 'c' (sh -c, sh -ec, bash -xc), before any "--".
+// word that contains 'c' (sh -c, sh -ec, bash -xc), among the options
+// before the first operand or "--". `-o NAME`/`+o NAME` take an argument;
+// long options (bash --norc) are skipped.
 const char *shellCommandString(char **argv) {
   for (int i = 1; argv[i]; ++i) {
     const char *a = argv[i];
-    if (a[0] != '-' || !strcmp(a, "--") || !strcmp(a, "-"))
+    if ((a[0] != '-' && a[0] != '+') || !strcmp(a, "--") || !strcmp(a, "-"))
       return nullptr;
-    if (a[1] != '-' && strchr(a + 1, 'c'))
+    if (a[0] == '-' && a[1] != '-' && strchr(a + 1, 'c'))
       return argv[i + 1];
+    if (!strcmp(a + 1, "o") && argv[i + 1])
+      ++i;
   }
   return nullptr;
 }
