@@ -176,6 +176,9 @@ const char *pickAuto(const Options &o, const runtime::Policy &p) {
       why = "cannot enforce " + gvisorUnenforced(p);
     else if (std::strcmp(name, "process") != 0 && geteuid() != 0)
       why = "needs root";
+    else if (std::strcmp(name, "process") != 0 &&
+             (std::strcmp(name, "oci") == 0 ? p.backends.ociInner : p.backends.ociBare).empty())
+      why = "no OCI config in policy.bin (kavachc --backend-configs)";
     considered += strFormat("%s%s %u (%s)", considered.empty() ? "" : ", ", name, score,
                             why.empty() ? "usable" : why.c_str());
     if (why.empty() && (!best || score > bestScore)) {

@@ -117,9 +117,9 @@ void runContainer(const Options &o, const runtime::Policy &p, bool inner) {
   std::string rootfs = canonicalDir(o.rootfs);
   const std::string &tmpl = inner ? p.backends.ociInner : p.backends.ociBare;
   if (tmpl.empty())
-    die(kExitSetup, 0, "policy.bin has no OCI config for --backend %s (compiled by an older "
-                       "kavachc, or a seccomp condition has no OCI form: kavachc --emit=oci says "
-                       "which)",
+    die(kExitSetup, 0, "policy.bin has no OCI config for --backend %s: compile it with kavachc "
+                       "--backend-configs (if it was, a seccomp condition has no OCI form: "
+                       "kavachc --emit=oci says which)",
         inner ? "oci" : "gvisor");
   if (geteuid() != 0)
     die(kExitSetup, 0, "--backend %s needs root: kavach-launch does not set up rootless "

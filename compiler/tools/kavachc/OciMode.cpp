@@ -35,6 +35,11 @@ cl::list<std::string> OciArgs("oci-arg", cl::desc("--oci-bare: the container's c
                                                   "word per option"),
                               cl::cat(KavachcCategory));
 
+cl::opt<bool> BackendConfigs(
+    "backend-configs",
+    cl::desc("Also store the OCI config.json templates kavach-launch --backend oci|gvisor runs "
+             "(several KB: every launch hashes them, so they are opt-in)"),
+    cl::cat(KavachcCategory));
 cl::opt<bool> NoBackendSection(
     "no-backend-section",
     cl::desc("Leave policy.bin's Backends section (scores, OCI templates) out: a smaller "
@@ -111,6 +116,8 @@ runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
       It->value = std::max(It->value, N);
   }
   for (bool Inner : {true, false}) {
+    if (!BackendConfigs)
+      break;
     oci::ConfigOptions O;
     O.innerLauncher = Inner;
     O.placeholders = true;
