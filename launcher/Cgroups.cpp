@@ -142,6 +142,14 @@ bool findCgroup(const char *controller, CgroupTarget &out, std::string &why) {
   return true;
 }
 
+const runtime::Limit *cgroupLimit(const runtime::ProcessPolicy &policy,
+                                  const std::string &controller) {
+  for (const CgroupLimit &l : kCgroupLimits)
+    if (controller == l.controller)
+      return policy.limit(l.kind);
+  return nullptr;
+}
+
 std::vector<CgroupWrite> cgroupWrites(runtime::LimitKind kind, uint64_t value, bool v2) {
   using K = runtime::LimitKind;
   std::string v = std::to_string(value);
@@ -182,10 +190,7 @@ Cgroup createCgroup(const std::vector<CgroupTarget> &targets,
       }
       cgroup.dirs.push_back(dir);
     }
-    const runtime::Limit *limit = nullptr;
-    for (const CgroupLimit &l : kCgroupLimits)
-      if (t.controller == l.controller)
-        limit = policy.limit(l.kind);
+    const runtime::Limit *limit = cgroupLimit(policy, t.controller);
     if (!limit)
       continue;
     for (const CgroupWrite &w : cgroupWrites(limit->kind, limit->value, t.v2)) {

@@ -33,6 +33,10 @@ inline constexpr CgroupLimit kCgroupLimits[] = {
     {"cpu", runtime::LimitKind::Cpu},
 };
 
+// The policy's limit enforced by `controller`, or null when it sets none.
+const runtime::Limit *cgroupLimit(const runtime::ProcessPolicy &policy,
+                                  const std::string &controller);
+
 // The cpu quota's period: a limit of N millicores is N * 100 us per 100 ms.
 inline constexpr uint64_t kCpuPeriodUs = 100000;
 

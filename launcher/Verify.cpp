@@ -416,10 +416,7 @@ void addSupervisionChecks(const ProcessPlan &process, const runtime::ProcessPoli
   std::string name = strFormat("kavach-%d", int(getpid()));
   for (const CgroupTarget &t : process.cgroups) {
     std::string dir = t.parent + "/" + name;
-    const runtime::Limit *limit = nullptr;
-    for (const CgroupLimit &l : kCgroupLimits)
-      if (t.controller == l.controller)
-        limit = policy.limit(l.kind);
+    const runtime::Limit *limit = cgroupLimit(policy, t.controller);
     if (!limit)
       continue;
     // v1 cpu: the period is written first only to make the quota valid.

@@ -81,6 +81,24 @@ std::string valueText(Unit U, uint64_t V) {
   return std::to_string(V);
 }
 
+// Members of After missing from Before, and of Before missing from After
+// (each sorted), as gained/lost lists for a diff row.
+struct SetChange {
+  std::vector<std::string> gained, lost;
+};
+SetChange setChange(const std::vector<std::string> &Before, const std::vector<std::string> &After,
+                    const std::string &Prefix = "") {
+  std::set<std::string> B(Before.begin(), Before.end()), A(After.begin(), After.end());
+  SetChange C;
+  for (const std::string &X : A)
+    if (!B.count(X))
+      C.gained.push_back(Prefix + X);
+  for (const std::string &X : B)
+    if (!A.count(X))
+      C.lost.push_back(Prefix + X);
+  return C;
+}
+
 std::string capName(unsigned C) {
   std::string S;
   if (char *N = cap_to_name(cap_value_t(C))) {
@@ -227,19 +245,11 @@ private:
           O.envClear ? "cleared, only listed variables pass" : "inherited",
           N.envClear ? "cleared, only listed variables pass" : "inherited");
     if (O.envClear && N.envClear) {
-      std::set<std::string> B(O.envPass.begin(), O.envPass.end()),
-          A(N.envPass.begin(), N.envPass.end());
-      std::vector<std::string> More, Fewer;
-      for (const std::string &X : A)
-        if (!B.count(X))
-          More.push_back(X);
-      for (const std::string &X : B)
-        if (!A.count(X))
-          Fewer.push_back(X);
-      if (!More.empty())
-        add(Direction::Looser, "env", More, "not passed", "passed");
-      if (!Fewer.empty())
-        add(Direction::Tighter, "env", Fewer, "passed", "not passed");
+      SetChange C = setChange(O.envPass, N.envPass);
+      if (!C.gained.empty())
+        add(Direction::Looser, "env", C.gained, "not passed", "passed");
+      if (!C.lost.empty())
+        add(Direction::Tighter, "env", C.lost, "passed", "not passed");
     }
     // Values set: the last setting of a name wins (they apply in order).
     std::map<std::string, std::string> B, A;
@@ -274,17 +284,11 @@ private:
           B.empty() ? "any command" : S, A.empty() ? "any command" : S);
       return;
     }
-    std::vector<std::string> More, Fewer;
-    for (const std::string &X : A)
-      if (!B.count(X))
-        More.push_back(X);
-    for (const std::string &X : B)
-      if (!A.count(X))
-        Fewer.push_back(X);
-    if (!More.empty())
-      add(Direction::Looser, "commands", More, "not allowed", "allowed");
-    if (!Fewer.empty())
-      add(Direction::Tighter, "commands", Fewer, "allowed", "not allowed");
+    SetChange C = setChange(O.commands, N.commands);
+    if (!C.gained.empty())
+      add(Direction::Looser, "commands", C.gained, "not allowed", "allowed");
+    if (!C.lost.empty())
+      add(Direction::Tighter, "commands", C.lost, "allowed", "not allowed");
   }
 
   // Guards (argv checks): each list entry gained is tighter, lost looser,
@@ -300,19 +304,12 @@ private:
                  {"shell", O.guardShells, N.guardShells, true},
                  {"injection pattern", O.guardPatterns, N.guardPatterns, true}};
     for (const List &L : Lists) {
-      std::set<std::string> B(L.before.begin(), L.before.end()), A(L.after.begin(), L.after.end());
-      std::vector<std::string> Gained, Lost;
-      for (const std::string &X : A)
-        if (!B.count(X))
-          Gained.push_back(std::string(L.subject) + " " + X);
-      for (const std::string &X : B)
-        if (!A.count(X))
-          Lost.push_back(std::string(L.subject) + " " + X);
-      if (!Gained.empty())
-        add(L.restricts ? Direction::Tighter : Direction::Looser, "guards", Gained, "absent",
+      SetChange C = setChange(L.before, L.after, std::string(L.subject) + " ");
+      if (!C.gained.empty())
+        add(L.restricts ? Direction::Tighter : Direction::Looser, "guards", C.gained, "absent",
             "present");
-      if (!Lost.empty())
-        add(L.restricts ? Direction::Looser : Direction::Tighter, "guards", Lost, "present",
+      if (!C.lost.empty())
+        add(L.restricts ? Direction::Looser : Direction::Tighter, "guards", C.lost, "present",
             "absent");
     }
   }
