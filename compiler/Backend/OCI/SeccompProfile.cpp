@@ -3,27 +3,40 @@
 //
 // kavach's decision for a syscall is ordered: branch conditions c1..cn are
 // tried in turn, then the fallback. libseccomp's is not: its rules for one
-// syscall are an unordered set, except that a rule with argument conditions
-// takes precedence over the syscall's unconditional rule (measured with
-// runc 1.1.5 / libseccomp 2.5.4; test/kavach-launch/oci-*.test relies on
-// it). So the fallback becomes the unconditional rule, and branch i becomes
-// the region ci ∧ ¬c1 ∧ … ∧ ¬c(i-1) in disjunctive normal form: one rule per
-// conjunct, the regions disjoint so their order cannot matter. Deny
-// conditions are widened to the kernel's 32-bit reading first, exactly as
-// Backend/Seccomp/Lowering.cpp does (C ∨ C₃₂, with `== v` on the low half
-// as MASKED_EQ 0xffffffff).
+// syscall are an unordered set, and libseccomp 2.5.4 does not give a
+// conditional rule precedence over the syscall's unconditional rule of
+// another action: it drops the conditional rules (measured with runc 1.1.5
+// on this host, default SCMP_ACT_LOG: unconditional ERRNO + ALLOW if
+// arg1 == 0 gave EPERM for `kill -0`, unconditional ALLOW + ERRNO if
+// arg1 == 0 let `kill -0` succeed, in either order; seccomp_export_pfc of
+// such a context shows only the unconditional action). It also ignores a
+// rule whose action is the default action. So every region of the
+// decision is disjoint and explicit: branch i is ci ∧ ¬c1 ∧ … ∧ ¬c(i-1), the
+// fallback ¬c1 ∧ … ∧ ¬cn, each in disjunctive normal form, one rule per
+// conjunct; regions of the default action get no rule; a rule is
+// unconditional only when its region is everything. Deny conditions are
+// widened to the kernel's 32-bit reading first, exactly as
+// Backend/Seccomp/Lowering.cpp does (C ∨ C₃₂, just C₃₂ when C implies it;
+// `== v` on the low half as MASKED_EQ 0xffffffff). `!((a & m) == v)` is
+// the OR over the bits b of m of `(a & b) == (v & b) ^ b`; masked
+// comparisons of one argument AND into one.
 //
-// What cannot be expressed is an error naming the rule, never a dropped
-// condition: `!(a & m == v)` for a multi-bit mask, a 32-bit `!=`/`<`/… and
-// two comparisons of one argument in one conjunct (libseccomp 2.5 does not
-// AND those: `arg0 >= 2 && arg0 <= 3` matched arg0 == 1 under runc), unless
-// one of them is an `==` that decides the others. `user_notif` needs a
-// listener an OCI config cannot name: also an error. An `unknown` action
-// different from the default is a recorded degradation (libseccomp gives
-// numbers it does not know the default action).
+// What cannot be expressed is an error naming the syscall and policy,
+// never a dropped condition: a 32-bit `<`/`>`/… and comparisons of one
+// argument in one conjunct that are no single comparison (runc hands
+// libseccomp 2.5 two comparisons of one argument as separate rules, which
+// ORs them: `arg0 >= 2 && arg0 <= 3` matched arg0 == 1), unless they are an
+// interval of at most 16 values or an `==` decides them; more than 256
+// rules for one region. `user_notif` needs a listener an OCI config cannot
+// name: also an error. An `unknown` action different from the default is a
+// recorded degradation (libseccomp gives numbers it does not know the
+// default action).
 #include "compiler/Backend/OCI/SeccompProfile.h"
 
+#include "compiler/Backend/Seccomp/Implies32.h"
 #include "compiler/Sema/Arches.h"
+
+#include <algorithm>
 
 #include <map>
 #include <optional>
@@ -87,9 +100,13 @@ std::optional<Dnf> dnf(const Cond &C, bool Neg) {
 
 enum class LitKind { Cmp, True, False, Inexpressible };
 
-LitKind toArg(const Lit &L, ArgCmp &Out) {
+// A literal as alternatives (ORed) of single comparisons. `!((a & m) == v)`
+// for a multi-bit m (no MASKED_NE in libseccomp) is the OR over the bits b
+// of m of `(a & b) == (v & b) ^ b`: some bit of m differs from v.
+LitKind toArg(const Lit &L, std::vector<ArgCmp> &Out) {
   const Cond &C = *L.leaf;
-  Out.index = C.argIndex;
+  ArgCmp A;
+  A.index = C.argIndex;
   uint64_t V = C.width32 ? C.value & kLow32 : C.value;
   uint64_t M = C.width32 ? C.mask & kLow32 : C.mask;
   using Op = Cond::Op;
@@ -99,14 +116,21 @@ LitKind toArg(const Lit &L, ArgCmp &Out) {
     bool Neg = L.neg != (C.op == Op::Ne);
     if (V & ~M) // (a & m) == v can never hold
       return Neg ? LitKind::True : LitKind::False;
-    if (Neg) {
-      if (M == 0 || (M & (M - 1)))
-        return LitKind::Inexpressible; // no MASKED_NE in libseccomp
-      V = V ? 0 : M;                     // one bit: != set means == clear
+    if (M == 0) // (a & 0) == 0 always holds
+      return Neg ? LitKind::False : LitKind::True;
+    A.op = "SCMP_CMP_MASKED_EQ";
+    if (!Neg) {
+      A.value = M;
+      A.valueTwo = V;
+      Out.push_back(A);
+      return LitKind::Cmp;
     }
-    Out.op = "SCMP_CMP_MASKED_EQ";
-    Out.value = M;
-    Out.valueTwo = V;
+    for (uint64_t Rest = M; Rest; Rest &= Rest - 1) {
+      uint64_t Bit = Rest & -Rest;
+      A.value = Bit;
+      A.valueTwo = (V & Bit) ^ Bit;
+      Out.push_back(A);
+    }
     return LitKind::Cmp;
   }
   if (C.width32)
@@ -115,8 +139,9 @@ LitKind toArg(const Lit &L, ArgCmp &Out) {
       {"SCMP_CMP_EQ", "SCMP_CMP_NE"}, {"SCMP_CMP_NE", "SCMP_CMP_EQ"},
       {"SCMP_CMP_LT", "SCMP_CMP_GE"}, {"SCMP_CMP_LE", "SCMP_CMP_GT"},
       {"SCMP_CMP_GT", "SCMP_CMP_LE"}, {"SCMP_CMP_GE", "SCMP_CMP_LT"}};
-  Out.op = kOps[unsigned(C.op)][L.neg];
-  Out.value = V;
+  A.op = kOps[unsigned(C.op)][L.neg];
+  A.value = V;
+  Out.push_back(A);
   return LitKind::Cmp;
 }
 
@@ -131,11 +156,14 @@ bool holds(const ArgCmp &A, uint64_t X) {
   return (X & A.value) == A.valueTwo;
 }
 
-// The comparisons of one argument as alternatives (ORed) of single
-// comparisons, or nullopt. Plain comparisons intersect to an interval minus
-// `!=` holes; that is one comparison when it is a half-line, a point or
-// everything but a point, and up to 16 `==` otherwise. Masked comparisons
-// mixed with others need an `==` that decides them.
+// The comparisons of one argument (ANDed) as alternatives (ORed) of single
+// comparisons, or nullopt: runc hands a rule with two comparisons of one
+// argument to libseccomp as separate rules, i.e. ORs them, so a rule may
+// compare each argument once. Masked comparisons AND into one (their masks
+// ORed) unless they contradict; plain ones intersect to an interval minus
+// `!=` holes, which is one comparison when it is a half-line, a point or
+// everything but a point, and up to 16 `==` otherwise (also when a masked
+// comparison must hold too); an `==` decides all others.
 std::optional<std::vector<ArgCmp>> oneArg(const std::vector<ArgCmp> &V, bool &Never) {
   auto Is = [](const ArgCmp &A, const char *Op) { return std::string_view(A.op) == Op; };
   if (V.size() == 1)
@@ -149,11 +177,25 @@ std::optional<std::vector<ArgCmp>> oneArg(const std::vector<ArgCmp> &V, bool &Ne
       }
     return std::vector<ArgCmp>{*Eq};
   }
+  std::optional<ArgCmp> Masked;
   uint64_t Lo = 0, Hi = ~0ull;
   std::vector<uint64_t> Holes;
+  bool Plain = false;
   for (const ArgCmp &A : V) {
-    if (Is(A, "SCMP_CMP_MASKED_EQ"))
-      return std::nullopt;
+    if (Is(A, "SCMP_CMP_MASKED_EQ")) {
+      if (!Masked) {
+        Masked = A;
+        continue;
+      }
+      if ((Masked->valueTwo ^ A.valueTwo) & Masked->value & A.value) {
+        Never = true; // the masks overlap on a bit the values disagree on
+        return std::vector<ArgCmp>{};
+      }
+      Masked->value |= A.value;
+      Masked->valueTwo |= A.valueTwo;
+      continue;
+    }
+    Plain = true;
     if (Is(A, "SCMP_CMP_NE"))
       Holes.push_back(A.value);
     else if (Is(A, "SCMP_CMP_LT")) {
@@ -167,6 +209,8 @@ std::optional<std::vector<ArgCmp>> oneArg(const std::vector<ArgCmp> &V, bool &Ne
     } else if (Is(A, "SCMP_CMP_GE"))
       Lo = std::max(Lo, A.value);
   }
+  if (!Plain)
+    return std::vector<ArgCmp>{*Masked};
   if (Lo > Hi) {
     Never = true;
     return std::vector<ArgCmp>{};
@@ -176,6 +220,30 @@ std::optional<std::vector<ArgCmp>> oneArg(const std::vector<ArgCmp> &V, bool &Ne
   Holes.erase(std::remove_if(Holes.begin(), Holes.end(),
                              [&](uint64_t H) { return H < Lo || H > Hi; }),
               Holes.end());
+  if (Masked && Lo == 0 && Hi == ~0ull) {
+    // (a & m) == v ∧ a != h: h outside the masked set changes nothing;
+    // otherwise some bit b outside m differs from h's, i.e. the OR over
+    // those b of (a & (m|b)) == v | (~h & b) (libseccomp 2.5.4 mis-compiles
+    // `!=` next to other rules of the argument; these are MASKED_EQ).
+    Holes.erase(std::remove_if(Holes.begin(), Holes.end(),
+                               [&](uint64_t H) { return !holds(*Masked, H); }),
+                Holes.end());
+    if (Holes.empty())
+      return std::vector<ArgCmp>{*Masked};
+    if (Holes.size() == 1) {
+      std::vector<ArgCmp> Out;
+      for (uint64_t Rest = ~Masked->value; Rest; Rest &= Rest - 1) {
+        uint64_t Bit = Rest & -Rest;
+        ArgCmp A = *Masked;
+        A.value |= Bit;
+        A.valueTwo |= ~Holes[0] & Bit;
+        Out.push_back(A);
+      }
+      if (Out.empty())
+        Never = true;
+      return Out;
+    }
+  }
   // Shrink the interval past holes at its ends.
   while (!Holes.empty() && Holes.front() == Lo && Lo < Hi) {
     Holes.erase(Holes.begin());
@@ -197,19 +265,26 @@ std::optional<std::vector<ArgCmp>> oneArg(const std::vector<ArgCmp> &V, bool &Ne
     A.value = X;
     return A;
   };
-  if (Holes.empty()) {
-    if (Lo == Hi) return std::vector<ArgCmp>{Make("SCMP_CMP_EQ", Lo)};
-    if (Lo == 0 && Hi == ~0ull) return std::vector<ArgCmp>{};
-    if (Lo == 0) return std::vector<ArgCmp>{Make("SCMP_CMP_LE", Hi)};
-    if (Hi == ~0ull) return std::vector<ArgCmp>{Make("SCMP_CMP_GE", Lo)};
+  if (!Masked) {
+    if (Holes.empty()) {
+      if (Lo == Hi) return std::vector<ArgCmp>{Make("SCMP_CMP_EQ", Lo)};
+      if (Lo == 0 && Hi == ~0ull) return std::vector<ArgCmp>{};
+      if (Lo == 0) return std::vector<ArgCmp>{Make("SCMP_CMP_LE", Hi)};
+      if (Hi == ~0ull) return std::vector<ArgCmp>{Make("SCMP_CMP_GE", Lo)};
+    }
+    if (Lo == 0 && Hi == ~0ull && Holes.size() == 1)
+      return std::vector<ArgCmp>{Make("SCMP_CMP_NE", Holes[0])};
   }
-  if (Lo == 0 && Hi == ~0ull && Holes.size() == 1)
-    return std::vector<ArgCmp>{Make("SCMP_CMP_NE", Holes[0])};
   if (Hi - Lo < 16) {
     std::vector<ArgCmp> Out;
-    for (uint64_t X = Lo; X <= Hi; ++X)
-      if (!std::binary_search(Holes.begin(), Holes.end(), X))
+    for (uint64_t X = Lo;; ++X) {
+      if (!std::binary_search(Holes.begin(), Holes.end(), X) && (!Masked || holds(*Masked, X)))
         Out.push_back(Make("SCMP_CMP_EQ", X));
+      if (X == Hi)
+        break;
+    }
+    if (Out.empty())
+      Never = true;
     return Out;
   }
   return std::nullopt;
@@ -218,46 +293,82 @@ std::optional<std::vector<ArgCmp>> oneArg(const std::vector<ArgCmp> &V, bool &Ne
 // A conjunct as alternatives of ANDed comparisons (one argument compared
 // at most once in each): empty = never holds; nullopt = inexpressible.
 std::optional<std::vector<std::vector<ArgCmp>>> toArgs(const Conj &C, std::string &Why) {
-  std::map<unsigned, std::vector<ArgCmp>> ByArg;
+  // Per argument, the literals, each a set of alternatives.
+  std::map<unsigned, std::vector<std::vector<ArgCmp>>> ByArg;
   for (const Lit &L : C) {
-    ArgCmp A;
+    std::vector<ArgCmp> A;
     switch (toArg(L, A)) {
     case LitKind::True:
       continue;
     case LitKind::False:
       return std::vector<std::vector<ArgCmp>>{};
     case LitKind::Inexpressible:
-      Why = L.leaf->width32 ? "a 32-bit (deny-widened) comparison other than '=='"
-                            : "'!' of a multi-bit mask comparison";
+      Why = "a 32-bit (deny-widened) comparison other than '==' or a mask comparison";
       return std::nullopt;
     case LitKind::Cmp:
       break;
     }
-    auto &V = ByArg[A.index];
-    if (std::find(V.begin(), V.end(), A) == V.end())
-      V.push_back(A);
+    auto &Lits = ByArg[L.leaf->argIndex];
+    if (std::find(Lits.begin(), Lits.end(), A) == Lits.end())
+      Lits.push_back(std::move(A));
   }
+  auto TooMany = [&] {
+    Why = "more than " + std::to_string(kMaxConjuncts) + " libseccomp rules for one condition";
+  };
   std::vector<std::vector<ArgCmp>> Alts{{}};
-  for (auto &[Idx, V] : ByArg) {
-    bool Never = false;
-    auto One = oneArg(V, Never);
-    if (Never)
-      return std::vector<std::vector<ArgCmp>>{};
-    if (!One) {
-      Why = "comparisons of arg" + std::to_string(Idx) +
-            " that are no single libseccomp comparison (libseccomp 2.5 does not AND two "
-            "comparisons of one argument)";
-      return std::nullopt;
+  for (auto &[Idx, Lits] : ByArg) {
+    // Distribute the ANDed literals' alternatives, then make each product
+    // one comparison (or a few alternatives).
+    std::vector<std::vector<ArgCmp>> Products{{}};
+    for (const std::vector<ArgCmp> &L : Lits) {
+      std::vector<std::vector<ArgCmp>> Next;
+      for (const auto &P : Products)
+        for (const ArgCmp &A : L) {
+          auto X = P;
+          if (std::find(X.begin(), X.end(), A) == X.end())
+            X.push_back(A);
+          Next.push_back(std::move(X));
+        }
+      if (Next.size() > kMaxConjuncts) {
+        TooMany();
+        return std::nullopt;
+      }
+      Products = std::move(Next);
     }
-    if (One->empty())
-      continue; // no constraint
+    std::vector<ArgCmp> One;
+    bool Unconstrained = false;
+    for (const auto &P : Products) {
+      bool Never = false;
+      auto O = oneArg(P, Never);
+      if (Never)
+        continue;
+      if (!O) {
+        Why = "comparisons of arg" + std::to_string(Idx) +
+              " that are no single libseccomp comparison (runc gives libseccomp 2.5 two "
+              "comparisons of one argument as two rules, which ORs them)";
+        return std::nullopt;
+      }
+      if (O->empty())
+        Unconstrained = true;
+      for (const ArgCmp &A : *O)
+        if (std::find(One.begin(), One.end(), A) == One.end())
+          One.push_back(A);
+    }
+    if (Unconstrained)
+      continue; // some alternative holds for every value of this argument
+    if (One.empty())
+      return std::vector<std::vector<ArgCmp>>{};
     std::vector<std::vector<ArgCmp>> Next;
     for (const auto &Alt : Alts)
-      for (const ArgCmp &A : *One) {
+      for (const ArgCmp &A : One) {
         auto X = Alt;
         X.push_back(A);
         Next.push_back(std::move(X));
       }
+    if (Next.size() > kMaxConjuncts) {
+      TooMany();
+      return std::nullopt;
+    }
     Alts = std::move(Next);
   }
   return Alts;
@@ -284,6 +395,8 @@ bool fits32(const Cond &C) {
 CondRef widenDeny(const CondRef &C) {
   if (!fits32(*C))
     return C;
+  if (seccomp::implies32(*C)) // C ∨ C₃₂ = C₃₂: one 32-bit test, and its negation stays expressible
+    return narrow32(C);
   auto Or = std::make_shared<Cond>();
   Or->kind = Cond::Kind::Or;
   Or->children = {C, narrow32(C)};
@@ -347,67 +460,150 @@ llvm::Expected<Profile> lowerProfile(const ir::SeccompIR &S, llvm::ArrayRef<std:
     Decisions[N] = D;
   }
   for (const auto &[Name, D] : Decisions) {
-    // Regions, in order; an always-true conjunct ends the list.
-    std::optional<seccomp::Action> Uncond =
-        D.fallback == S.defaultAction ? std::nullopt : std::optional(D.fallback);
-    std::vector<std::pair<seccomp::Action, std::vector<ArgCmp>>> Out;
+    // The regions of D, disjoint: branch i is ci ∧ ¬c1 ∧ … ∧ ¬c(i-1), the
+    // fallback ¬c1 ∧ … ∧ ¬cn. Each non-default region becomes conditional
+    // rules; a region of the default action needs none (and libseccomp
+    // ignores a rule with the default action). `Whole` is set when one
+    // region is everything (all others are then empty): only then is a rule
+    // unconditional, because libseccomp 2.5.4 drops a syscall's conditional
+    // rules when it also has an unconditional rule of another action.
+    std::optional<seccomp::Action> Whole;
+    std::vector<std::pair<seccomp::Action, std::vector<std::vector<ArgCmp>>>> Regions;
     Dnf NotEarlier{Conj{}};
     bool Ok = true;
+    // Alternatives of `Region` for action A; false when inexpressible or
+    // too large (an error unless A is the default).
+    auto Lower = [&](const Dnf &Region, const seccomp::Action &A, const ir::RuleOrigin &O) {
+      bool Needed = !(A == S.defaultAction);
+      std::vector<std::vector<ArgCmp>> Alts;
+      for (const Conj &X : Region) {
+        std::string Why;
+        auto R = toArgs(X, Why);
+        if (!R) {
+          if (Needed) {
+            Fail(Name, O, Why);
+            Ok = false;
+          }
+          return;
+        }
+        for (auto &Args : *R) {
+          if (Args.empty()) {
+            Whole = A;
+            return;
+          }
+          Alts.push_back(std::move(Args));
+        }
+        if (Alts.size() > kMaxConjuncts) {
+          if (Needed) {
+            Fail(Name, O, "more than " + std::to_string(kMaxConjuncts) +
+                              " libseccomp rules for one condition");
+            Ok = false;
+          }
+          return;
+        }
+      }
+      if (!Needed)
+        return;
+      // Within one region an alternative whose comparisons include all of
+      // another's adds nothing (and such sets make libseccomp's rule tree
+      // slow to build).
+      auto Subsumes = [](const std::vector<ArgCmp> &Small, const std::vector<ArgCmp> &Big) {
+        return std::all_of(Small.begin(), Small.end(), [&](const ArgCmp &X) {
+          return std::find(Big.begin(), Big.end(), X) != Big.end();
+        });
+      };
+      std::vector<bool> Redundant(Alts.size());
+      for (size_t I = 0; I < Alts.size(); ++I)
+        for (size_t J = 0; J < Alts.size() && !Redundant[I]; ++J)
+          Redundant[I] = J != I && Subsumes(Alts[J], Alts[I]) &&
+                         (Alts[J].size() < Alts[I].size() || J < I);
+      std::vector<std::vector<ArgCmp>> Kept;
+      for (size_t I = 0; I < Alts.size(); ++I)
+        if (!Redundant[I])
+          Kept.push_back(std::move(Alts[I]));
+      Regions.push_back({A, std::move(Kept)});
+    };
+    auto And = [&](const Dnf &L, const Dnf &R) -> std::optional<Dnf> {
+      Dnf Out;
+      for (const Conj &E : L)
+        for (const Conj &X : R) {
+          Conj Both = E;
+          Both.insert(Both.end(), X.begin(), X.end());
+          Out.push_back(std::move(Both));
+          if (Out.size() > kMaxConjuncts)
+            return std::nullopt;
+        }
+      return Out;
+    };
+    // The DNFs point into the conditions: keep the widened ones alive for
+    // as long as NotEarlier refers to them.
+    std::vector<CondRef> Widened;
     for (const ir::CondBranch &B : D.branches) {
       CondRef C = B.action.kind == ActionKind::Allow ? B.cond : widenDeny(B.cond);
+      Widened.push_back(C);
       auto Pos = dnf(*C, false), Neg = dnf(*C, true);
-      if (!Pos || !Neg) {
+      std::optional<Dnf> Here = Pos ? And(NotEarlier, *Pos) : std::nullopt;
+      std::optional<Dnf> Next = Neg ? And(NotEarlier, *Neg) : std::nullopt;
+      if (!Here || !Next) {
         Fail(Name, B.origin, "condition too large to lower (more than 256 conjunctions)");
         Ok = false;
         break;
       }
-      bool Always = false;
-      for (const Conj &E : NotEarlier)
-        for (const Conj &X : *Pos) {
-          Conj Both = E;
-          Both.insert(Both.end(), X.begin(), X.end());
-          std::string Why;
-          auto Alts = toArgs(Both, Why);
-          if (!Alts) {
-            Fail(Name, B.origin, Why);
-            Ok = false;
-            continue;
-          }
-          for (auto &Args : *Alts) {
-            if (Args.empty())
-              Always = true;
-            Out.push_back({B.action, std::move(Args)});
-          }
-        }
-      if (Always) { // later branches and the fallback are unreachable
-        Uncond = B.action;
-        break;
-      }
-      Dnf Next;
-      for (const Conj &E : NotEarlier)
-        for (const Conj &X : *Neg) {
-          Conj Both = E;
-          Both.insert(Both.end(), X.begin(), X.end());
-          Next.push_back(std::move(Both));
-        }
-      if (Next.size() > kMaxConjuncts) {
-        Fail(Name, B.origin, "condition too large to lower (more than 256 conjunctions)");
-        Ok = false;
-        break;
-      }
-      NotEarlier = std::move(Next);
+      Lower(*Here, B.action, B.origin);
+      if (Whole || !Ok)
+        break; // later branches and the fallback are unreachable
+      NotEarlier = std::move(*Next);
     }
     if (!Ok)
       continue;
-    if (Uncond)
-      Add(Name, *Uncond, {});
-    for (auto &[A, Args] : Out) {
-      if (Args.empty())
-        continue; // became the unconditional rule
-      if (!Uncond && A == S.defaultAction)
-        continue; // the default decides it anyway
-      Add(Name, A, std::move(Args));
+    if (!Whole) {
+      ir::RuleOrigin FallbackOrigin =
+          D.branches.empty() ? ir::RuleOrigin{} : D.branches.back().origin;
+      Lower(NotEarlier, D.fallback, FallbackOrigin);
+      if (!Ok)
+        continue;
     }
+    if (Whole) {
+      if (!(*Whole == S.defaultAction))
+        Add(Name, *Whole, {});
+      continue;
+    }
+    // libseccomp 2.5.4 mis-compiles several rules of one syscall comparing
+    // one argument when one of them uses !=, <, <=, > or >= (a 64-bit
+    // compare whose high half matches and low half fails jumps to the
+    // default, not the next rule; docs/seccomp.md): fail closed there.
+    // Measured (test/unit/seccomp/OciProfileOracleTest.cpp): a `!=` inside
+    // rules of two comparisons next to an `==` rule of the argument went
+    // wrong; docs/seccomp.md has two `<=` rules with a constant >= 2^32 going
+    // wrong on the kernel. Single-comparison range rules with 32-bit
+    // constants (docker_default's `socket if arg0 < 38 || arg0 == 39 ||
+    // arg0 > 40`) compared right on every boundary value.
+    unsigned Total[6] = {}, Ranged[6] = {}, RangedInMulti[6] = {};
+    bool WideRanged[6] = {};
+    for (const auto &[A, Alts] : Regions)
+      for (const auto &Args : Alts)
+        for (const ArgCmp &C : Args) {
+          ++Total[C.index];
+          std::string_view Op = C.op;
+          bool R = Op != "SCMP_CMP_EQ" && Op != "SCMP_CMP_MASKED_EQ";
+          Ranged[C.index] += R;
+          RangedInMulti[C.index] += R && Args.size() > 1;
+          WideRanged[C.index] |= R && (C.value >> 32);
+        }
+    bool Buggy = false;
+    for (unsigned I = 0; I < 6 && !Buggy; ++I)
+      if (Total[I] > 1 && ((Ranged[I] > 1 && WideRanged[I]) || RangedInMulti[I])) {
+        Fail(Name, D.branches.empty() ? ir::RuleOrigin{} : D.branches.front().origin,
+             "arg" + std::to_string(I) + " needs a '!='/'<'/'<='/'>'/'>=' rule next to other rules "
+             "comparing it, which libseccomp 2.5.4 mis-compiles");
+        Buggy = true;
+        break;
+      }
+    if (Buggy)
+      continue;
+    for (auto &[A, Alts] : Regions)
+      for (auto &Args : Alts)
+        Add(Name, A, std::move(Args));
   }
   if (!Errors.empty())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

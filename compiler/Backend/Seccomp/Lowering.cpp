@@ -16,6 +16,8 @@
 // the known range over the 0.9 million numbers in between.
 #include "compiler/Backend/Seccomp/Lowering.h"
 
+#include "compiler/Backend/Seccomp/Implies32.h"
+
 #include "compiler/Sema/Arches.h"
 
 #include <algorithm>
@@ -41,25 +43,6 @@ CondRef narrowTo32(const CondRef &C) {
   for (CondRef &K : Out->children)
     K = narrowTo32(K);
   return Out;
-}
-
-// Whether C (constants fitting in 32 bits) implies C₃₂, so C ∨ C₃₂ = C₃₂:
-// `a == v`, `a < v`, `a <= v` and `(a & m) == v` hold only for arguments
-// below 2^32 (or, masked by a 32-bit mask, look at the low half alone);
-// `>`, `>=`, `!=` and `!` can hold on the high half alone.
-bool implies32(const Cond &C) {
-  using Op = Cond::Op;
-  switch (C.kind) {
-  case Cond::Kind::Cmp:
-    return C.op == Op::Eq || C.op == Op::Lt || C.op == Op::Le || C.op == Op::MaskedEq;
-  case Cond::Kind::And:
-  case Cond::Kind::Or:
-    return std::all_of(C.children.begin(), C.children.end(),
-                       [](const CondRef &K) { return implies32(*K); });
-  case Cond::Kind::Not:
-    return false;
-  }
-  return false;
 }
 
 CondRef widenDeny(const CondRef &C) {
