@@ -459,7 +459,10 @@ llvm::Expected<Profile> lowerProfile(const ir::SeccompIR &S, llvm::ArrayRef<std:
     D.fallback = {ActionKind::Allow, 0};
     Decisions[N] = D;
   }
-  for (const auto &[Name, D] : Decisions) {
+  for (const auto &Entry : Decisions) {
+    // Not a structured binding: clang 14 cannot capture one in the lambdas below.
+    const std::string &Name = Entry.first;
+    const ir::SyscallDecision &D = Entry.second;
     // The regions of D, disjoint: branch i is ci ∧ ¬c1 ∧ … ∧ ¬c(i-1), the
     // fallback ¬c1 ∧ … ∧ ¬cn. Each non-default region becomes conditional
     // rules; a region of the default action needs none (and libseccomp

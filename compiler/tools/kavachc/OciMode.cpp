@@ -103,7 +103,10 @@ runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
   for (const score::BackendScore &Sc : score::scoreAll(IR))
     B.scores.push_back({Sc.backend->name, Sc.score});
   // "process>=60,oci>=70": the strictest line per backend.
-  for (StringRef Item : split(requirementsText(S), ',')) {
+  // Kept in a named string: a temporary inside the range-for expression dies
+  // before the loop body runs (found by ASan).
+  const std::string Requirements = requirementsText(S);
+  for (StringRef Item : split(Requirements, ',')) {
     auto [Name, Min] = Item.split(">=");
     unsigned N = 0;
     if (Name.empty() || Min.getAsInteger(10, N))
