@@ -107,7 +107,9 @@ runtime::BackendsPolicy backendsSection(Session &S, const ir::PolicyIR &IR) {
   // before the loop body runs (found by ASan).
   const std::string Requirements = requirementsText(S);
   for (StringRef Item : split(Requirements, ',')) {
-    auto [Name, Min] = Item.split(">=");
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    std::pair<StringRef, StringRef> Parts = Item.split(">=");
+    StringRef Name = Parts.first, Min = Parts.second;
     unsigned N = 0;
     if (Name.empty() || Min.getAsInteger(10, N))
       continue;
