@@ -20,7 +20,7 @@
 // sameTokens() checks that on every run (FmtMode refuses to write otherwise).
 #include "compiler/Format/Formatter.h"
 
-#include "compiler/Parse/Parser.h"
+#include "compiler/Parse/AstBuilder.h"
 
 #include "KavachLexer.h"
 #include "KavachParser.h"

@@ -5,7 +5,7 @@
 // would be undefined. An `extends` cycle is Sema's to report.
 #include "compiler/Sema/Program.h"
 
-#include "compiler/Parse/Parser.h"
+#include "compiler/Parse/AstBuilder.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"

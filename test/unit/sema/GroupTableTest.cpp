@@ -5,7 +5,7 @@
 // every group succeeds).
 #include "SemaTestUtil.h"
 
-#include "compiler/Parse/Parser.h"
+#include "compiler/Parse/AstBuilder.h"
 #include "compiler/Sema/Arches.h"
 
 #include <gtest/gtest.h>

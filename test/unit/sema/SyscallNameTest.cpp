@@ -6,7 +6,7 @@
 // it, for names from libseccomp's tables rather than a hand-typed list.
 #include "SemaTestUtil.h"
 
-#include "compiler/Parse/Parser.h"
+#include "compiler/Parse/AstBuilder.h"
 #include "compiler/Sema/Arches.h"
 
 #include <gtest/gtest.h>

@@ -5,7 +5,7 @@
 // are rewritten into kavach wording ("expected ';' before 'deny'") by the
 // error listener; the parse tree is converted only when there was no syntax
 // error, since error recovery leaves holes in it.
-#include "compiler/Parse/Parser.h"
+#include "compiler/Parse/AstBuilder.h"
 
 #include "KavachLexer.h"
 #include "KavachParser.h"
