@@ -30,6 +30,10 @@ bool analyzeProcessSection(SemaContext &Ctx, const ast::Section &S, ir::ProcessI
 void analyzeHostnameStmt(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR);
 
 // Shared helpers.
+// A rule's `if` condition as the IR's Cond tree; null after an error.
+// `Arches` are the targeted arches (for the 32-bit width checks).
+seccomp::CondRef convertCondition(SemaContext &Ctx, const std::vector<std::string> &Arches,
+                                  const ast::Expr &E);
 std::optional<seccomp::Action> convertAction(SemaContext &Ctx, const ast::Action &A);
 std::optional<uint64_t> convertConstant(SemaContext &Ctx, const ast::Atom &A);
 // Resolves `on_unsupported fail|best_effort;` → true for best_effort.
