@@ -21,6 +21,7 @@
 // (negation only of plain comparisons, one comparison per argument in a
 // conjunct, all branches of one syscall with one action); ordering between
 // branches of different actions is covered against (2) by CodeGenRandomTest.
+#include "LibseccompExport.h"
 #include "SeccompTestUtil.h"
 
 #include "compiler/Backend/Seccomp/Lowering.h"
@@ -359,21 +360,6 @@ std::vector<Conjunct> dnf(const Cond &c, bool neg) {
   return acc;
 }
 
-std::vector<runtime::BpfInsn> exportBpf(scmp_filter_ctx ctx) {
-  std::vector<runtime::BpfInsn> prog;
-  FILE *f = tmpfile();
-  if (!f || seccomp_export_bpf(ctx, fileno(f)) != 0) {
-    ADD_FAILURE() << "seccomp_export_bpf failed";
-    return prog;
-  }
-  rewind(f);
-  runtime::BpfInsn in;
-  while (fread(&in, sizeof in, 1, f) == 1)
-    prog.push_back(in);
-  fclose(f);
-  return prog;
-}
-
 std::vector<runtime::BpfInsn> libseccompFilter(const ir::SeccompIR &ir) {
   scmp_filter_ctx merged = nullptr;
   for (const std::string &an : ir.arches) {
@@ -406,7 +392,7 @@ std::vector<runtime::BpfInsn> libseccompFilter(const ir::SeccompIR &ir) {
       EXPECT_EQ(seccomp_merge(merged, ctx), 0) << an;
     }
   }
-  std::vector<runtime::BpfInsn> prog = exportBpf(merged);
+  std::vector<runtime::BpfInsn> prog = exportLibseccompBpf(merged);
   seccomp_release(merged);
   return prog;
 }

@@ -2,6 +2,7 @@
 // generator and, as an oracle, by libseccomp. Prints the size and the
 // executed-instruction numbers over the allowed syscalls (the benchmark that
 // checks the targets lives elsewhere; this test only asserts validity).
+#include "LibseccompExport.h"
 #include "SeccompTestUtil.h"
 
 #include "compiler/Backend/Seccomp/Disassembler.h"
@@ -131,19 +132,6 @@ DockerProfile dockerProfile() {
   return p;
 }
 
-std::vector<runtime::BpfInsn> exportLibseccomp(scmp_filter_ctx ctx) {
-  FILE *f = tmpfile();
-  EXPECT_NE(f, nullptr);
-  EXPECT_EQ(seccomp_export_bpf(ctx, fileno(f)), 0);
-  std::vector<runtime::BpfInsn> prog;
-  rewind(f);
-  runtime::BpfInsn in;
-  while (fread(&in, sizeof in, 1, f) == 1)
-    prog.push_back(in);
-  fclose(f);
-  return prog;
-}
-
 // The same policy through libseccomp (x86_64 only); `binaryTree` selects its
 // SCMP_FLTATR_CTL_OPTIMIZE=2 layout instead of the default linear one.
 std::vector<runtime::BpfInsn> libseccompDocker(bool binaryTree = false) {
@@ -168,7 +156,7 @@ std::vector<runtime::BpfInsn> libseccompDocker(bool binaryTree = false) {
   EXPECT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ALLOW, resolve("clone"), 1,
                              SCMP_A0(SCMP_CMP_MASKED_EQ, 2114060288u, 0)), 0);
   EXPECT_EQ(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(38), resolve("clone3"), 0), 0);
-  std::vector<runtime::BpfInsn> prog = exportLibseccomp(ctx);
+  std::vector<runtime::BpfInsn> prog = exportLibseccompBpf(ctx);
   seccomp_release(ctx);
   return prog;
 }

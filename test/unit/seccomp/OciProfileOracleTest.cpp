@@ -10,6 +10,7 @@
 // syscall's conditional rules when it also has an unconditional rule of
 // another action, so a profile that writes `allow kill` as an unconditional
 // rule next to a conditional deny fails here.
+#include "LibseccompExport.h"
 #include "SeccompTestUtil.h"
 
 #include "compiler/Backend/OCI/SeccompProfile.h"
@@ -78,14 +79,7 @@ std::vector<runtime::BpfInsn> runcFilter(const oci::Profile &p) {
       }
     }
   }
-  std::vector<runtime::BpfInsn> prog;
-  FILE *f = tmpfile();
-  EXPECT_EQ(seccomp_export_bpf(ctx, fileno(f)), 0);
-  rewind(f);
-  runtime::BpfInsn in;
-  while (fread(&in, sizeof in, 1, f) == 1)
-    prog.push_back(in);
-  fclose(f);
+  std::vector<runtime::BpfInsn> prog = exportLibseccompBpf(ctx);
   seccomp_release(ctx);
   return prog;
 }
