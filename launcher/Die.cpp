@@ -10,12 +10,20 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 
 namespace kavach::launch {
 
 namespace {
 
 constexpr const char *kTool = "kavach-launch";
+bool gNoCleanup = false;
+
+[[noreturn]] void finish(int exitCode) {
+  if (gNoCleanup)
+    _exit(exitCode);
+  std::exit(exitCode);
+}
 
 void printLine(const char *severity, const char *message, int err) {
   if (err != 0)
@@ -52,15 +60,17 @@ void die(int exitCode, int err, const char *fmt, ...) {
   std::string message = vformat(fmt, args);
   va_end(args);
   printLine("error", message.c_str(), err);
-  std::exit(exitCode);
+  finish(exitCode);
 }
 
 void dieWith(const Problem &problem, int exitCode) {
   printLine("error", problem.what.c_str(), problem.err);
   if (!problem.hint.empty())
     printLine("hint", problem.hint.c_str(), 0);
-  std::exit(exitCode);
+  finish(exitCode);
 }
+
+void exitWithoutCleanup() { gNoCleanup = true; }
 
 void warn(const char *fmt, ...) {
   va_list args;

@@ -29,6 +29,11 @@ std::string strFormat(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 // The same for a Problem, followed by its "kavach-launch: hint: …" line.
 [[noreturn]] void dieWith(const Problem &problem, int exitCode = kExitSetup);
 
+// From now on die() and dieWith() end the process with _exit(): for a
+// process that shares its parent's memory (becomeInit), where exit()
+// would run the parent's static destructors.
+void exitWithoutCleanup();
+
 // "kavach-launch: warning: <message>" (degraded enforcement and the like).
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

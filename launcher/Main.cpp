@@ -23,8 +23,8 @@
 //   6. the cgroup (created by the privileged launcher, before any
 //      namespace), then the namespaces: in place, or (supervised mode) in a
 //      child the parent moves into the cgroup and maps ids for, then
-//      supervises; with a pid namespace the child is its pid 1 and forks
-//      the command's process;
+//      supervises; with a pid namespace the child is its pid 1 and spawns
+//      the command's process (CLONE_VM | CLONE_VFORK: steps 7-12 run there);
 //   7. mounts, hostname and loopback, rlimits: they need the namespaces'
 //      privileges, which the capability step takes away;
 //   8. with a mount namespace the Landlock ruleset is built only now, inside
@@ -111,22 +111,27 @@ int main(int argc, char **argv) {
   if (options.verify)
     addSupervisionChecks(process, policy.process, cgroup, verifierArgs, verifierArgv, command);
   enterNamespaces(process, cgroup, bestEffort); // supervised mode: only the child returns
-  becomeInit(process);              // pid namespace: only the command's process returns
-  setupMounts(process);
-  setupHostnameAndNetwork(process);
-  applyRlimits(process, bestEffort);
-  if (landlockLater) {
-    closeLandlockPlan(landlock);
-    landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
-    acceptLandlockReplan(landlock);
-  }
+  // The rest runs in the command's process: with a pid namespace that is a
+  // child of the pid-1 init (becomeInit), otherwise this process.
+  auto setUpAndExec = [&]() {
+    setupMounts(process);
+    setupHostnameAndNetwork(process);
+    applyRlimits(process, bestEffort);
+    if (landlockLater) {
+      closeLandlockPlan(landlock);
+      landlock = planLandlock(policy.landlock, bestEffort || policy.landlock.bestEffort);
+      acceptLandlockReplan(landlock);
+    }
 
-  applyWorkdir(policy.process);
-  dropBoundingSet(process, bestEffort);
-  applyIdentity(process);
-  setCapabilities(process, bestEffort);
-  setNoNewPrivs();
-  restrictLandlock(landlock);
-  installSeccomp(seccomp, bestEffort || policy.seccompBestEffort);
-  execCommand(command, env.envp());
+    applyWorkdir(policy.process);
+    dropBoundingSet(process, bestEffort);
+    applyIdentity(process);
+    setCapabilities(process, bestEffort);
+    setNoNewPrivs();
+    restrictLandlock(landlock);
+    installSeccomp(seccomp, bestEffort || policy.seccompBestEffort);
+    execCommand(command, env.envp());
+  };
+  becomeInit(process, setUpAndExec); // pid namespace: never returns
+  setUpAndExec();
 }

@@ -19,10 +19,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <sched.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KAVACH_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KAVACH_ASAN 1
+#endif
+#endif
 
 namespace kavach::launch {
 
@@ -141,19 +151,49 @@ void superviseChild(pid_t child, const ProcessPlan &plan, Cgroup &cgroup) {
   std::exit(code);
 }
 
-void becomeInit(const ProcessPlan &plan) {
+namespace {
+
+struct SpawnArgs {
+  const std::function<void()> *command;
+  sigset_t mask;
+};
+
+int runCommandProcess(void *raw) {
+  auto *args = static_cast<SpawnArgs *>(raw);
+  // Shares the init's memory until execve: exit() would run the init's
+  // static destructors and atexit handlers here, so die() must _exit.
+  exitWithoutCleanup();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  sigprocmask(SIG_SETMASK, &args->mask, nullptr);
+  (*args->command)();
+  _exit(kExitSetup); // `command` ends in execve or die()
+}
+
+} // namespace
+
+void becomeInit(const ProcessPlan &plan, const std::function<void()> &command) {
   if (!(plan.namespaces & runtime::kNsPid))
     return;
-  sigset_t oldMask;
-  blockSupervisorSignals(oldMask);
+  SpawnArgs args{&command, {}};
+  blockSupervisorSignals(args.mask);
+#if KAVACH_ASAN
+  // AddressSanitizer keeps one stack per thread and warns (and may report
+  // false positives) when a process it tracks runs on another one.
   pid_t child = fork();
+  if (child == 0)
+    runCommandProcess(&args);
+#else
+  // The command's process runs on a stack of its own (it shares our memory).
+  constexpr size_t kStack = 1 << 20;
+  void *stack = mmap(nullptr, kStack, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+  if (stack == MAP_FAILED)
+    die(kExitSetup, errno, "pid namespace: cannot map a stack for the command's process");
+  pid_t child = clone(runCommandProcess, static_cast<char *>(stack) + kStack,
+                      CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
+#endif
   if (child < 0)
-    die(kExitSetup, errno, "pid namespace: cannot fork the command's process");
-  if (child == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    sigprocmask(SIG_SETMASK, &oldMask, nullptr);
-    return;
-  }
+    die(kExitSetup, errno, "pid namespace: cannot create the command's process");
   // pid 1: reap everything; when the command's process ends, so does the
   // namespace (the kernel kills what is left).
   std::exit(exitCodeFor(waitLoop(child, true, 0)));

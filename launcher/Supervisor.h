@@ -6,6 +6,8 @@
 // orphan, forwards signals and reports the command's status.
 #pragma once
 
+#include <functional>
+
 #include "launcher/Cgroups.h"
 #include "launcher/Process.h"
 
@@ -28,9 +30,13 @@ void armWallTime(ProcessPlan &plan);
 
 [[noreturn]] void superviseChild(pid_t child, const ProcessPlan &plan, Cgroup &cgroup);
 
-// With a pid namespace (the caller is its pid 1): forks; the parent becomes
-// the reaping init and never returns, the child returns. Otherwise a no-op.
-void becomeInit(const ProcessPlan &plan);
+// With a pid namespace (the caller is its pid 1): runs `command` in a new
+// process and becomes the reaping init; never returns. Otherwise a no-op.
+// `command` must end in execve or die(): the new process shares this one's
+// memory until then (CLONE_VM | CLONE_VFORK, as posix_spawn does, which
+// saves copying the launcher's page tables and the copy-on-write faults of
+// a fork), and this process waits for that.
+void becomeInit(const ProcessPlan &plan, const std::function<void()> &command);
 
 // The launcher's exit code for a wait status; says so on stderr when the
 // command was killed by SIGSYS (the seccomp filter's kill action).
