@@ -55,7 +55,9 @@ void explainProcess(const runtime::ProcessPolicy &p) {
   if (p.namespaces & runtime::kNsPid)
     ns.push_back("only its own processes, with kavach-launch as pid 1 (a pid namespace)");
   if (p.namespaces & runtime::kNsMount)
-    ns.push_back(std::string("a private mount table with a fresh /dev and an empty /tmp") +
+    ns.push_back(std::string("a private mount table with ") +
+                 (p.hostDev ? "the host's /dev" : "a fresh /dev") + " and " +
+                 (p.hostTmp ? "the host's /tmp" : "an empty /tmp") +
                  (p.rootfsReadOnly ? ", everything else read-only" : ""));
   if (p.namespaces & runtime::kNsNet)
     ns.push_back("no network but its own loopback");

@@ -21,11 +21,13 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <fstream>
 #include <sstream>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace kavach::launch {
@@ -88,42 +90,62 @@ void remountReadOnly() {
   }
 }
 
+// A detached bind mount of `fd` (open_tree, Linux 5.2), or -1 when the
+// kernel lacks the new mount API (then the node is bound through /proc).
+int detachedBind(int fd) {
+  return int(syscall(SYS_open_tree, fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH));
+}
+
 void mountDev() {
   static const char *const kNodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-  int fds[sizeof kNodes / sizeof *kNodes];
-  for (size_t i = 0; i < sizeof kNodes / sizeof *kNodes; ++i) {
+  constexpr size_t kCount = sizeof kNodes / sizeof *kNodes;
+  int fds[kCount], trees[kCount];
+  for (size_t i = 0; i < kCount; ++i) {
     std::string path = std::string("/dev/") + kNodes[i];
     fds[i] = open(path.c_str(), O_PATH | O_CLOEXEC);
+    trees[i] = -1;
     if (fds[i] < 0 && (errno != ENOENT && errno != ENXIO))
       dieMount(errno, "cannot open " + path);
+    // The bind is cloned now and attached below with move_mount: about
+    // half the cost of six mount(MS_BIND) through /proc/self/fd here.
+    if (fds[i] >= 0 && (trees[i] = detachedBind(fds[i])) < 0 && errno != ENOSYS)
+      dieMount(errno, "cannot clone a bind mount of " + path);
   }
   // 64 MiB, Docker's default /dev/shm size: /dev/shm is a directory in
   // this tmpfs (as bubblewrap does it), not a mount of its own, which
   // saves a superblock per launch (bench/launch/README.md).
   if (mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64m") != 0)
     dieMount(errno, "cannot mount a tmpfs on /dev");
-  for (size_t i = 0; i < sizeof kNodes / sizeof *kNodes; ++i) {
+  int dev = open("/dev", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (dev < 0)
+    dieMount(errno, "cannot open the new /dev");
+  for (size_t i = 0; i < kCount; ++i) {
     if (fds[i] < 0)
       continue;
     std::string path = std::string("/dev/") + kNodes[i];
-    int fd = open(path.c_str(), O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-    if (fd < 0)
+    if (mknodat(dev, kNodes[i], S_IFREG | 0666, 0) != 0)
       dieMount(errno, "cannot create " + path);
-    close(fd);
-    std::string source = strFormat("/proc/self/fd/%d", fds[i]);
-    if (mount(source.c_str(), path.c_str(), nullptr, MS_BIND, nullptr) != 0)
+    bool bound = trees[i] >= 0
+                     ? syscall(SYS_move_mount, trees[i], "", dev, kNodes[i],
+                               MOVE_MOUNT_F_EMPTY_PATH) == 0
+                     : mount(strFormat("/proc/self/fd/%d", fds[i]).c_str(), path.c_str(), nullptr,
+                             MS_BIND, nullptr) == 0;
+    if (!bound)
       dieMount(errno, "cannot bind " + path);
+    if (trees[i] >= 0)
+      close(trees[i]);
     close(fds[i]);
   }
-  static const char *const kLinks[][2] = {{"/proc/self/fd", "/dev/fd"},
-                                          {"/proc/self/fd/0", "/dev/stdin"},
-                                          {"/proc/self/fd/1", "/dev/stdout"},
-                                          {"/proc/self/fd/2", "/dev/stderr"}};
+  static const char *const kLinks[][2] = {{"/proc/self/fd", "fd"},
+                                          {"/proc/self/fd/0", "stdin"},
+                                          {"/proc/self/fd/1", "stdout"},
+                                          {"/proc/self/fd/2", "stderr"}};
   for (const auto &link : kLinks)
-    if (symlink(link[0], link[1]) != 0)
-      dieMount(errno, std::string("cannot create ") + link[1]);
-  if (mkdir("/dev/shm", 01777) != 0 || chmod("/dev/shm", 01777) != 0)
+    if (symlinkat(link[0], dev, link[1]) != 0)
+      dieMount(errno, std::string("cannot create /dev/") + link[1]);
+  if (mkdirat(dev, "shm", 01777) != 0 || fchmodat(dev, "shm", 01777, 0) != 0)
     dieMount(errno, "cannot create /dev/shm");
+  close(dev);
 }
 
 } // namespace
@@ -139,8 +161,10 @@ void setupMounts(const ProcessPlan &plan) {
   if ((plan.namespaces & runtime::kNsPid) &&
       mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
     dieMount(errno, "cannot mount a fresh /proc");
-  mountDev();
-  if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
+  if (!plan.policy->hostDev)
+    mountDev();
+  if (!plan.policy->hostTmp &&
+      mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
     dieMount(errno, "cannot mount a tmpfs on /tmp");
 }
 

@@ -118,9 +118,12 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
   if (plan.namespaces & runtime::kNsNet)
     plan.details.push_back("network: empty net namespace, loopback up");
   if (plan.namespaces & runtime::kNsMount)
-    plan.details.push_back(std::string("mounts: private propagation, fresh /proc, minimal /dev, "
-                                       "tmpfs /tmp") +
-                           (policy.rootfsReadOnly ? ", root file system read-only" : ""));
+    plan.details.push_back(
+        std::string("mounts: private propagation") +
+        (plan.namespaces & runtime::kNsPid ? ", fresh /proc" : "") +
+        (policy.hostDev ? ", the host's /dev" : ", minimal /dev") +
+        (policy.hostTmp ? ", the host's /tmp" : ", tmpfs /tmp") +
+        (policy.rootfsReadOnly ? ", root file system read-only" : ""));
 
   // Identity.
   if (policy.hasGroups) {

@@ -120,6 +120,8 @@ struct ProcessPolicy {
   uint32_t namespaces = 0;      // kNs* bits
   std::string hostname;         // empty: unchanged; needs kNsUts
   bool rootfsReadOnly = false;  // needs kNsMount
+  bool hostDev = false;         // needs kNsMount: the host's /dev, not a minimal one
+  bool hostTmp = false;         // needs kNsMount: the host's /tmp, not a tmpfs
   bool capsPresent = false;     // a capabilities section: the sets are exactly capsKeep
   uint64_t capsKeep = 0;        // bit N = capability N
   bool hasUid = false, hasGid = false, hasGroups = false;

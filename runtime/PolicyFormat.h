@@ -131,7 +131,11 @@ inline constexpr uint32_t kProcHasUid = 1u << 2;
 inline constexpr uint32_t kProcHasGid = 1u << 3;
 inline constexpr uint32_t kProcHasGroups = 1u << 4;
 inline constexpr uint32_t kProcEnvClear = 1u << 5;
-inline constexpr uint32_t kProcFlagsKnown = (1u << 6) - 1;
+// With a mount namespace: keep the host's /dev, /tmp (no minimal /dev, no
+// tmpfs /tmp). Only with kNsMount.
+inline constexpr uint32_t kProcHostDev = 1u << 6;
+inline constexpr uint32_t kProcHostTmp = 1u << 7;
+inline constexpr uint32_t kProcFlagsKnown = (1u << 8) - 1;
 inline constexpr uint32_t kMaxCapability = 40; // CAP_CHECKPOINT_RESTORE (Linux 5.9)
 inline constexpr uint32_t kMaxHostnameLen = 64; // HOST_NAME_MAX
 inline constexpr uint32_t kMaxProcessRecords = 65536;

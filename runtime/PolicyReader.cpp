@@ -509,6 +509,8 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
   pr.hasGid = flags & kProcHasGid;
   pr.hasGroups = flags & kProcHasGroups;
   pr.envClear = flags & kProcEnvClear;
+  pr.hostDev = flags & kProcHostDev;
+  pr.hostTmp = flags & kProcHostTmp;
   pr.bestEffort = bestEffort;
   pr.namespaces = ns;
   if (caps >> (kMaxCapability + 1))
@@ -522,6 +524,8 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
                 flags);
   if (pr.rootfsReadOnly && !(ns & kNsMount))
     return fail(ReadError::BadProcess, "read-only rootfs without a mount namespace");
+  if ((pr.hostDev || pr.hostTmp) && !(ns & kNsMount))
+    return fail(ReadError::BadProcess, "host /dev or /tmp flag without a mount namespace");
   pr.capsKeep = caps;
   pr.uid = uid;
   pr.gid = gid;

@@ -8,7 +8,8 @@
 # min and median, as ratios to bare /bin/true, and each program's size and
 # linking (ldd). Policies (README.md): direct.kv (direct mode, no
 # namespace), std.strict as shipped (supervised: net namespace + cgroup
-# limits), ns4.kv (user, pid, mount, net namespaces, supervised).
+# limits), ns4.kv (user, pid, mount, net namespaces, supervised), ns4-host.kv
+# (the same keeping the host's /dev and /tmp: the mounts the peers set up).
 set -euo pipefail
 build=$1
 n=${2:-200}
@@ -22,13 +23,14 @@ cc -O2 -static -o "$work/crun-hybrid" "$here/crun-hybrid.c"
 cp "$build/bin/kavach-launch" "$work/"
 kavachc=$build/bin/kavachc
 stdlib=$(cd "$here/../../stdlib-policies" && pwd)
-cp "$here/direct.kv" "$here/ns4.kv" "$work/"
+cp "$here/direct.kv" "$here/ns4.kv" "$here/ns4-host.kv" "$work/"
 "$kavachc" "$stdlib/strict.kv" -o "$work/strict.bin"
 "$kavachc" "$work/direct.kv" -o "$work/direct.bin"
 # The same without the Backends section (scores, OCI templates: most of the
 # file), to show what hashing and reading it costs per launch.
 "$kavachc" "$work/direct.kv" --no-backend-section -o "$work/direct-nobackends.bin"
 "$kavachc" "$work/ns4.kv" -o "$work/ns4.bin"
+"$kavachc" "$work/ns4-host.kv" -o "$work/ns4-host.bin"
 "$kavachc" "$work/direct.kv" --emit=bpf --arch=x86_64 -o "$work/direct.bpf"
 cd "$work"
 # The reference launcher gets the same paths kavach-launch opens for direct.bin.
@@ -39,6 +41,7 @@ cmds=(/bin/true :: ./exec-only /bin/true
   :: ./kavach-launch direct-nobackends.bin -- /bin/true
   :: ./kavach-launch strict.bin -- /bin/true
   :: ./kavach-launch ns4.bin -- /bin/true
+  :: ./kavach-launch ns4-host.bin -- /bin/true
   :: /usr/bin/unshare -Urpfm /bin/true :: /usr/bin/unshare -Urpfmn /bin/true)
 if command -v bwrap >/dev/null; then
   bwrap=$(command -v bwrap)

@@ -128,6 +128,12 @@ public:
     if (O.rootfsReadOnly != N.rootfsReadOnly)
       add(N.rootfsReadOnly ? Direction::Tighter : Direction::Looser, "rootfs", {"read_only"},
           O.rootfsReadOnly ? "read-only" : "writable", N.rootfsReadOnly ? "read-only" : "writable");
+    if (O.hostDev != N.hostDev)
+      add(N.hostDev ? Direction::Looser : Direction::Tighter, "rootfs", {"dev"},
+          O.hostDev ? "host" : "minimal", N.hostDev ? "host" : "minimal");
+    if (O.hostTmp != N.hostTmp)
+      add(N.hostTmp ? Direction::Looser : Direction::Tighter, "rootfs", {"tmp"},
+          O.hostTmp ? "host" : "private", N.hostTmp ? "host" : "private");
     if (O.hostname != N.hostname)
       add(Direction::Changed, "hostname", {"hostname"}, text(O.hostname), text(N.hostname));
     env();

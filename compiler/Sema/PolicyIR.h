@@ -90,6 +90,10 @@ struct ProcessIR {
   std::string hostname;
   llvm::SMRange hostnameRange;
   bool rootfsReadOnly = false;
+  // rootfs { dev host; tmp host; }: with a mount namespace, keep the host's
+  // /dev and /tmp instead of a minimal /dev and an empty tmpfs /tmp.
+  bool hostDev = false;
+  bool hostTmp = false;
   llvm::SMRange rootfsRange;
   bool capsPresent = false;
   uint64_t capsKeep = 0;

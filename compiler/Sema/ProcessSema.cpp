@@ -7,7 +7,7 @@
 // Merging down the extends chain (sections are visited root first):
 //   namespaces       union: a child can add namespaces, never remove one;
 //   hostname         the most derived one wins (implies the uts namespace);
-//   rootfs read_only sticky;
+//   rootfs read_only sticky; `dev` and `tmp` the most derived wins;
 //   user             per key (uid, gid, groups), the most derived wins;
 //   capabilities     the most derived section decides the whole set;
 //   limits, cpu      per limit, the most derived wins (`cpu { millicores N; }`
@@ -234,8 +234,32 @@ private:
         D.error(St.range, "'read_only' takes no arguments");
         continue;
       }
-      unknownKey(W, "rootfs", {"read_only", "on_unsupported"});
+      if (is(W, "dev") || is(W, "tmp")) {
+        rootfsMount(St);
+        continue;
+      }
+      unknownKey(W, "rootfs", {"read_only", "dev", "tmp", "on_unsupported"});
     }
+  }
+
+  // `dev minimal|host;` and `tmp private|host;`.
+  void rootfsMount(const ast::Stmt &St) {
+    const ast::Word &W = St.words.front();
+    bool Dev = is(W, "dev");
+    std::string Own = Dev ? "minimal" : "private";
+    if (St.words.size() != 2 || St.words[1].kind != ast::Word::Kind::Ident) {
+      D.error(St.range, "expected '" + W.text + " " + Own + ";' or '" + W.text +
+                            " host;' in 'rootfs'");
+      return;
+    }
+    const ast::Word &V = St.words[1];
+    if (!is(V, "host") && !is(V, Own)) {
+      D.error(V.range, "unknown " + W.text + " mode '" + V.text + "' (expected '" + Own +
+                           "' or 'host')");
+      D.suggest(V.range, V.text, {Own, "host"});
+      return;
+    }
+    (Dev ? IR.hostDev : IR.hostTmp) = is(V, "host");
   }
 
   std::optional<uint32_t> id(const ast::Word &W) {

@@ -29,6 +29,11 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
     Out.namespaces |= runtime::kNsMount;
   Out.hostname = P.hostname;
   Out.rootfsReadOnly = P.rootfsReadOnly;
+  // Only meaningful (and only stored) with a mount namespace: without one
+  // the host's /dev and /tmp are what the command sees anyway.
+  bool Mount = Out.namespaces & runtime::kNsMount;
+  Out.hostDev = Mount && P.hostDev;
+  Out.hostTmp = Mount && P.hostTmp;
   Out.capsPresent = P.capsPresent;
   Out.capsKeep = P.capsPresent ? P.capsKeep : 0;
   Out.hasUid = P.uid.has_value();

@@ -253,7 +253,7 @@ const Tamper kTampers[] = {
     // Process payload.
     {"twoProcess", [](F &f) { set32(f, entryType(kLandlock), uint32_t(SectionType::Process)); },
      ReadError::DuplicateSection, "both process sections"},
-    {"processFlags", [](F &f) { set32(f, pr(f, 0), 1u << 6 | 1); }, ReadError::BadProcess,
+    {"processFlags", [](F &f) { set32(f, pr(f, 0), 1u << 8 | 1); }, ReadError::BadProcess,
      "unknown bits"},
     {"processBestEffort", [](F &f) { set32(f, pr(f, 4), 1u << 5); }, ReadError::BadProcess,
      "best-effort bits"},
@@ -273,6 +273,18 @@ const Tamper kTampers[] = {
      ReadError::BadProcess, "uid is set"},
     {"processRootfsWithoutMountNs", [](F &f) { set32(f, pr(f, 8), kNsAll & ~kNsMount); },
      ReadError::BadProcess, "without a mount namespace"},
+    {"processHostDevWithoutMountNs",
+     [](F &f) {
+       set32(f, pr(f, 0), (get32(f, pr(f, 0)) & ~kProcRootfsReadOnly) | kProcHostDev);
+       set32(f, pr(f, 8), kNsAll & ~kNsMount);
+     },
+     ReadError::BadProcess, "host /dev or /tmp flag without a mount namespace"},
+    {"processHostTmpWithoutMountNs",
+     [](F &f) {
+       set32(f, pr(f, 0), (get32(f, pr(f, 0)) & ~kProcRootfsReadOnly) | kProcHostTmp);
+       set32(f, pr(f, 8), kNsAll & ~kNsMount);
+     },
+     ReadError::BadProcess, "host /dev or /tmp flag without a mount namespace"},
     {"processGroupsWithoutFlag", [](F &f) { set32(f, pr(f, 0), get32(f, pr(f, 0)) & ~16u); },
      ReadError::BadProcess, "group record"},
     {"processHostnameWithoutUts", [](F &f) { set32(f, pr(f, 8), kNsAll & ~kNsUts); },

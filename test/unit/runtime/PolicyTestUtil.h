@@ -42,6 +42,7 @@ inline ProcessPolicy sampleProcess() {
   pr.namespaces = kNsAll;
   pr.hostname = "sandbox";
   pr.rootfsReadOnly = true;
+  pr.hostDev = pr.hostTmp = true;
   pr.capsPresent = true;
   pr.capsKeep = uint64_t(1) << 10 | uint64_t(1) << 40; // CAP_NET_BIND_SERVICE, CAP_CHECKPOINT_RESTORE
   pr.hasUid = pr.hasGid = pr.hasGroups = true;
