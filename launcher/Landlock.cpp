@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -211,7 +212,10 @@ mode_t addPathRule(LandlockPlan &plan, LandlockPathGrant &grant, bool fromVariab
       mode = st.st_mode; // no ruleset (refused or dry run without Landlock): report only
     }
   }
-  close(fd);
+  if (plan.pathFds.size() < kKeptPathFds && rlim_t(fd) + 16 < plan.openFilesLimit)
+    plan.pathFds.push_back(fd);
+  else
+    close(fd);
   return mode;
 }
 
@@ -346,6 +350,8 @@ LandlockPlan planLandlock(const runtime::LandlockPolicy &policy, bool bestEffort
     else
       plan.rulesetFd = static_cast<int>(fd);
   }
+  struct rlimit nofile;
+  plan.openFilesLimit = getrlimit(RLIMIT_NOFILE, &nofile) == 0 ? nofile.rlim_cur : 0;
   addPathRules(policy, plan);
   addPortRules(policy, plan);
 
@@ -360,6 +366,9 @@ void closeLandlockPlan(LandlockPlan &plan) {
   if (plan.rulesetFd >= 0)
     close(plan.rulesetFd);
   plan.rulesetFd = -1;
+  for (int fd : plan.pathFds)
+    close(fd);
+  plan.pathFds.clear();
 }
 
 void restrictLandlock(LandlockPlan &plan) {
