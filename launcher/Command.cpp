@@ -100,4 +100,24 @@ Command resolveCommand(char **argv) {
   dieWith(problem, kExitNotFound);
 }
 
+void checkCommandVisible(const Command &command) {
+  if (command.path.empty() || command.path[0] != '/')
+    return; // relative: resolved against the working directory set later
+  struct stat st;
+  if (stat(command.path.c_str(), &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+    return;
+  Problem problem;
+  problem.what = strFormat("command '%s' is not visible inside the sandbox's mount namespace",
+                           command.path.c_str());
+  problem.err = ENOENT;
+  bool underTmp = command.path.rfind("/tmp/", 0) == 0;
+  bool underDev = command.path.rfind("/dev/", 0) == 0;
+  problem.hint = underTmp   ? "the sandbox's /tmp is a fresh tmpfs: install the command elsewhere, "
+                              "or keep the host's /tmp with 'rootfs { tmp host; }'"
+                 : underDev ? "the sandbox's /dev is a minimal one: keep the host's with "
+                              "'rootfs { dev host; }'"
+                            : "a mount set up for the sandbox hides it";
+  dieWith(problem, kExitNotFound);
+}
+
 } // namespace kavach::launch

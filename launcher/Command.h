@@ -16,4 +16,10 @@ struct Command {
 // `argv` (a dry run without a command) gives an empty Command.
 Command resolveCommand(char **argv);
 
+// After the mounts of a mount namespace: an absolute command path that
+// resolved on the host but is gone now (under the fresh tmpfs /tmp or the
+// minimal /dev) dies with 127 and says why, instead of execve's bare
+// ENOENT after everything else was applied.
+void checkCommandVisible(const Command &command);
+
 } // namespace kavach::launch

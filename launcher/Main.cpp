@@ -115,6 +115,8 @@ int main(int argc, char **argv) {
   // child of the pid-1 init (becomeInit), otherwise this process.
   auto setUpAndExec = [&]() {
     setupMounts(process);
+    if (process.namespaces & runtime::kNsMount)
+      checkCommandVisible(command);
     setupHostnameAndNetwork(process);
     applyRlimits(process, bestEffort);
     if (landlockLater) {

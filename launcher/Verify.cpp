@@ -388,16 +388,22 @@ Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, boo
   }
   if (policy.landlock.present && (policy.landlock.scoped & runtime::landlock::kScopeSignal))
     storage.push_back("scope.signal=1");
+  // The checker is this binary, executed through a descriptor opened now:
+  // a mount namespace's fresh /tmp may hide where it lies (a build or an
+  // unpacked release under /tmp), and /proc/self/fd/N reaches it anyway.
+  // The Landlock rule takes the same path, so it lands on the same inode.
+  int selfFd = open(self, O_PATH | O_CLOEXEC);
+  std::string execPath = selfFd >= 0 ? strFormat("/proc/self/fd/%d", selfFd) : self;
   // The one thing --verify adds to the policy: executing this binary.
   namespace L = runtime::landlock;
   if (policy.landlock.present && (policy.landlock.handledFs & L::kFsExecute)) {
     policy.landlock.pathRules.push_back(
-        {(L::kFsExecute | L::kFsReadFile) & policy.landlock.handledFs, self});
+        {(L::kFsExecute | L::kFsReadFile) & policy.landlock.handledFs, execPath});
     std::fprintf(stderr, "kavach-launch: --verify: granted execute on '%s' for the checker\n",
                  self);
   }
   Command command;
-  command.path = self;
+  command.path = execPath;
   rebuildArgv(storage, argv, command);
   return command;
 }
