@@ -474,18 +474,6 @@ std::set<uint32_t> actionsOf(const ir::SeccompIR &ir) {
   return out;
 }
 
-void collect(const Cond &c, std::set<uint64_t> *perArg) {
-  if (c.kind != Cond::Kind::Cmp) {
-    for (const CondRef &k : c.children)
-      collect(*k, perArg);
-    return;
-  }
-  const uint64_t v = c.value;
-  for (uint64_t x : std::initializer_list<uint64_t>{v, v - 1, v + 1, v ^ (1ull << 32), v & 0xffffffffull, v | 0xffffffff00000000ull,
-                     (v & c.mask) | ~c.mask, v << 32})
-    perArg[c.argIndex].insert(x);
-}
-
 void checkGroup(const Group &g, uint64_t seeds, Stats &st) {
   const ArchInfo &native = arch(g.native);
   for (uint64_t seed = 1; seed <= seeds; ++seed) {
@@ -565,7 +553,7 @@ void checkGroup(const Group &g, uint64_t seeds, Stats &st) {
         const bool conditional = d != ir.syscalls.end() && !d->second.branches.empty();
         if (conditional)
           for (const ir::CondBranch &b : d->second.branches)
-            collect(*b.cond, perArg);
+            collectBoundaryValues(*b.cond, perArg);
         std::vector<uint64_t> cand[6];
         for (int i = 0; i < 6; ++i) {
           cand[i].assign(perArg[i].begin(), perArg[i].end());

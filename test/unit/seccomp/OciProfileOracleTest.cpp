@@ -84,21 +84,6 @@ std::vector<runtime::BpfInsn> runcFilter(const oci::Profile &p) {
   return prog;
 }
 
-void collect(const Cond &c, std::set<uint64_t> *perArg) {
-  if (c.kind != Cond::Kind::Cmp) {
-    for (const CondRef &k : c.children)
-      collect(*k, perArg);
-    return;
-  }
-  const uint64_t v = c.value;
-  auto &s = perArg[c.argIndex];
-  for (uint64_t x : std::initializer_list<uint64_t>{v, v - 1, v + 1, v ^ (1ull << 32), v & 0xffffffffull, v | 0xffffffff00000000ull,
-                     (v & c.mask) | ~c.mask, v << 32})
-    s.insert(x);
-  for (int b = 0; b < 64; ++b) // one bit away, in and outside the mask
-    s.insert(v ^ (1ull << b));
-}
-
 ir::SeccompIR policy(Action def, std::vector<ir::CondBranch> branches, Action fallback) {
   ir::SeccompIR s;
   s.present = true;
@@ -140,7 +125,7 @@ std::set<uint32_t> compare(const ir::SeccompIR &s, bool MayRefuse = false) {
     for (auto &s : values)
       s.insert(v);
   for (const ir::CondBranch &b : s.syscalls.at("kill").branches)
-    collect(*b.cond, values);
+    collectBoundaryValues(*b.cond, values, /*oneBitAway=*/true);
   std::set<uint32_t> seen;
   unsigned mismatches = 0;
   for (uint64_t a0 : values[0])

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <vector>
 
 namespace kavach::seccomp::test {
@@ -107,5 +108,28 @@ public:
 private:
   uint64_t s_;
 };
+
+// The argument values at the edges of every comparison in `c`, added to
+// perArg[argIndex]: the constant, one either side, each 32-bit half
+// changed, everything outside the mask set, the constant shifted up; with
+// `oneBitAway` also every value one bit from the constant (in and outside
+// the mask). The differential and oracle tests evaluate filters there.
+inline void collectBoundaryValues(const Cond &c, std::set<uint64_t> *perArg,
+                                  bool oneBitAway = false) {
+  if (c.kind != Cond::Kind::Cmp) {
+    for (const CondRef &k : c.children)
+      collectBoundaryValues(*k, perArg, oneBitAway);
+    return;
+  }
+  const uint64_t v = c.value;
+  std::set<uint64_t> &s = perArg[c.argIndex];
+  for (uint64_t x : std::initializer_list<uint64_t>{v, v - 1, v + 1, v ^ (1ull << 32), v & 0xffffffffull,
+                                                   v | 0xffffffff00000000ull, (v & c.mask) | ~c.mask,
+                                                   v << 32})
+    s.insert(x);
+  if (oneBitAway)
+    for (int b = 0; b < 64; ++b)
+      s.insert(v ^ (1ull << b));
+}
 
 } // namespace kavach::seccomp::test
