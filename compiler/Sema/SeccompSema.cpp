@@ -24,12 +24,15 @@
 //   - multiplexers: an argument rule on a syscall that an arch also reaches
 //     through a multiplexer whose arguments seccomp cannot read (i386
 //     `socketcall` for the socket calls, `ipc` for SysV IPC) is an error for
-//     that arch unless the multiplexer is denied;
+//     that arch unless the multiplexer is denied; an unconditional deny of
+//     such a call while the multiplexer stays allowed is
+//     -Wmultiplexer-bypass, an error by default (see checkMultiplexerBypass);
 //   - argument widths (-Warg-width, in SeccompConditions.cpp): a constant
 //     wider than 32 bits compared with an argument when a 32-bit arch (i386,
 //     arm) is targeted.
 #include "compiler/Sema/Arches.h"
 #include "compiler/Sema/Constants.h"
+#include "compiler/Sema/Multiplexers.h"
 #include "compiler/Sema/SemaContext.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -37,6 +40,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 using namespace llvm;
 
@@ -108,6 +112,7 @@ public:
     checkLauncherExec();
     checkShadowed();
     checkMultiplexers();
+    checkMultiplexerBypass();
   }
 
 private:
@@ -445,35 +450,18 @@ private:
     }
   }
 
-  // Calls an arch may reach through a multiplexer seccomp cannot look into.
-  static StringRef multiplexerOf(StringRef Name) {
-    static const char *const kSocketcall[] = {
-        "socket",   "bind",        "connect",     "listen",   "accept",  "getsockname",
-        "getpeername", "socketpair", "send",      "recv",     "sendto",  "recvfrom",
-        "shutdown", "setsockopt",  "getsockopt",  "sendmsg",  "recvmsg", "accept4",
-        "recvmmsg", "sendmmsg"};
-    static const char *const kIpc[] = {"semop",  "semget", "semctl", "semtimedop",
-                                       "msgsnd", "msgrcv", "msgget", "msgctl",
-                                       "shmat",  "shmdt",  "shmget", "shmctl"};
-    for (const char *N : kSocketcall)
-      if (Name == N)
-        return "socketcall";
-    for (const char *N : kIpc)
-      if (Name == N)
-        return "ipc";
-    return "";
+  // ---- multiplexers (Multiplexers.h) -------------------------------------
+
+  static bool permits(const Action &A) {
+    return A.kind == ActionKind::Allow || A.kind == ActionKind::Log;
   }
 
-  bool denied(StringRef Name) const {
+  // Whether the arch's multiplexer may run `Call` under this policy.
+  bool muxMayRun(const MultiplexedCall &Call) const {
     const ir::SeccompIR &S = IR.seccomp;
-    auto It = S.syscalls.find(Name.str());
-    if (It == S.syscalls.end())
-      return S.defaultAction.kind != ActionKind::Allow && S.defaultAction.kind != ActionKind::Log;
-    for (const ir::CondBranch &B : It->second.branches)
-      if (B.action.kind == ActionKind::Allow || B.action.kind == ActionKind::Log)
-        return false;
-    return It->second.fallback.kind != ActionKind::Allow &&
-           It->second.fallback.kind != ActionKind::Log;
+    auto It = S.syscalls.find(Call.mux);
+    return multiplexerMayRun(It == S.syscalls.end() ? nullptr : &It->second, S.defaultAction,
+                             Call);
   }
 
   void checkMultiplexers() {
@@ -482,10 +470,11 @@ private:
       if (!A)
         continue;
       for (auto &[Name, Dn] : IR.seccomp.syscalls) {
-        StringRef Mux = multiplexerOf(Name);
-        if (Mux.empty() || Dn.branches.empty() || !SyscallTable::get(*A).lookup(Mux) ||
-            denied(Mux))
+        const MultiplexedCall *Call = multiplexedCall(Name);
+        if (!Call || Dn.branches.empty() || !SyscallTable::get(*A).lookup(Call->mux) ||
+            !muxMayRun(*Call))
           continue;
+        StringRef Mux = Call->mux;
         SMRange R = Dn.branches.front().origin.nameRange;
         D.error(R, "argument rule on '" + Name + "' cannot be enforced on " + AN +
                        ": programs there may call it through '" + Mux +
@@ -493,6 +482,88 @@ private:
                        "' or remove " + AN + " from 'arch'");
       }
     }
+  }
+
+  // An unconditional deny of a multiplexed call (`deny socket;`, also
+  // through a @group or under `default allow`) while the arch's multiplexer
+  // may run it: the program makes the call as socketcall(SYS_SOCKET, ...)
+  // instead, so the deny does not hold there. It is a default-error
+  // warning rather than a plain error like the argument-rule case above:
+  // the hole is the same (fail closed, so it stops the compile), but the
+  // filter does do what the rule says for the direct syscall, and a policy
+  // author who has decided otherwise (-Wno-error=multiplexer-bypass, or a
+  // `kavach-lint: allow` with a reason under --lint) can say so.
+  // Not reported: the multiplexer is denied for that call with any
+  // non-allowing action (errno where the call has kill_process still keeps
+  // the call from running); a call denied only by the default action (the
+  // policy names neither it nor a group with it).
+  void checkMultiplexerBypass() {
+    const ir::SeccompIR &S = IR.seccomp;
+    // One diagnostic per rule token (`socket`, `@network-io`), arch and
+    // multiplexer, naming the calls of that token that are affected.
+    struct Hole {
+      const ir::RuleOrigin *origin;
+      std::string arch;
+      std::vector<const MultiplexedCall *> calls;
+    };
+    std::map<std::tuple<const char *, std::string, std::string>, Hole> Holes;
+    for (const std::string &AN : S.arches) {
+      const ArchInfo *A = findArch(AN);
+      if (!A)
+        continue;
+      const SyscallTable &T = SyscallTable::get(*A);
+      for (auto &[Name, Dn] : S.syscalls) {
+        const MultiplexedCall *Call = multiplexedCall(Name);
+        if (!Call || !Dn.branches.empty() || Dn.fallbackIsDefault || permits(Dn.fallback) ||
+            !T.lookup(Call->mux) || !muxMayRun(*Call))
+          continue;
+        Hole &H = Holes[{Dn.origin.nameRange.Start.getPointer(), AN, Call->mux}];
+        H.origin = &Dn.origin;
+        H.arch = AN;
+        H.calls.push_back(Call);
+      }
+    }
+    for (auto &[Key, H] : Holes) {
+      // A group names up to 20 of them: three say enough.
+      std::vector<std::string> Quoted;
+      for (const MultiplexedCall *C : H.calls)
+        if (Quoted.size() < 3 || H.calls.size() == 4)
+          Quoted.push_back("'" + std::string(C->name) + "'");
+      std::string What = join(Quoted, ", ");
+      if (Quoted.size() < H.calls.size())
+        What += " and " + std::to_string(H.calls.size() - Quoted.size()) + " more";
+      if (!H.origin->group.empty())
+        What += " (through @" + H.origin->group + ")";
+      bool One = H.calls.size() == 1;
+      std::string Mux = H.calls.front()->mux;
+      D.defaultErrorWarning("multiplexer-bypass", H.origin->nameRange,
+                            What + (One ? " is" : " are") + " denied, but programs on " +
+                                H.arch + " can still make " +
+                                (One ? "the call" : "these calls") + " through '" + Mux +
+                                "', which this policy allows; add 'deny " + Mux +
+                                ";' or remove " + H.arch + " from 'arch'");
+      noteMultiplexerAllowed(*H.calls.front());
+    }
+  }
+
+  // Where the multiplexer is allowed: its rule, or the default action.
+  void noteMultiplexerAllowed(const MultiplexedCall &Call) {
+    const ir::SeccompIR &S = IR.seccomp;
+    std::string Mux = Call.mux;
+    auto It = S.syscalls.find(Mux);
+    if (It != S.syscalls.end()) {
+      if (const ir::CondBranch *B = multiplexerAllowingBranch(It->second, Call)) {
+        D.note(B->origin.nameRange, "'" + Mux + "' is allowed under a condition here");
+        return;
+      }
+      if (!It->second.fallbackIsDefault) {
+        const ir::RuleOrigin &O = It->second.origin;
+        D.note(O.nameRange, "'" + Mux + "' is allowed here" +
+                                (O.group.empty() ? std::string() : " (through @" + O.group + ")"));
+        return;
+      }
+    }
+    D.note(S.defaultRange, "'" + Mux + "' is allowed by the default action");
   }
 
   SemaContext &Ctx;
