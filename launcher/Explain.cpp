@@ -70,6 +70,9 @@ void explainProcess(const runtime::ProcessPolicy &p) {
     ns.push_back("its own cgroup tree");
   if (!ns.empty())
     std::printf("  The command sees %s.\n", join(ns).c_str());
+  for (const runtime::BindMount &b : p.binds)
+    std::printf("  The host's %s appears at %s%s.\n", b.source.c_str(), b.target.c_str(),
+                b.readOnly ? ", read-only" : "");
   if (p.hasUid || p.hasGid || p.hasGroups) {
     std::string who = p.hasUid ? strFormat("uid %u", p.uid) : std::string("the caller's uid");
     who += p.hasGid ? strFormat(", gid %u", p.gid) : std::string(", the caller's gid");

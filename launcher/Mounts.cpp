@@ -1,7 +1,10 @@
 // Mounts inside the new mount namespace. The order matters: propagation is
-// made private first (so nothing below leaks to the host), then the
-// read-only remounts (so the fresh /proc, /dev and /tmp mounted afterwards
-// stay writable where they must), then /proc, /dev, /tmp.
+// made private first (so nothing below leaks to the host), then each bind
+// source is cloned (open_tree: before anything hides it, and the clone
+// keeps its own flags), then the read-only remounts (so the fresh /proc,
+// /dev and /tmp and the binds attached afterwards stay writable where they
+// must), then /proc, /dev, /tmp, and last the binds (a target may lie in
+// the new /tmp or /dev, where a missing one is created; never on the host).
 //
 // Read-only root: every mount in /proc/self/mountinfo is remounted with
 // MS_REMOUNT|MS_BIND|MS_RDONLY, keeping the flags statvfs reports (nosuid,
@@ -147,6 +150,81 @@ void mountDev() {
   close(dev);
 }
 
+// A bind's source, cloned (recursively) before the sandbox's own mounts:
+// a source under /tmp or /dev stays reachable after the fresh ones hide
+// it, and the clone keeps its own flags when the root is remounted
+// read-only. -1 where open_tree fails (then mount --bind by path later).
+std::vector<int> cloneBindSources(const ProcessPlan &plan) {
+  std::vector<int> trees;
+  for (const runtime::BindMount &b : plan.binds) {
+    int tree = int(syscall(SYS_open_tree, AT_FDCWD, b.source.c_str(),
+                           OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+    if (tree < 0 && errno == ENOENT)
+      dieMount(errno, "bind source '" + b.source + "' is gone");
+    trees.push_back(tree);
+  }
+  return trees;
+}
+
+// Whether the sandbox's own file system holds `path` (the private tmpfs
+// /tmp or the minimal /dev), where a missing bind target may be created.
+bool inSandboxFs(const ProcessPlan &plan, const std::string &path) {
+  return (!plan.policy->hostTmp && path.rfind("/tmp/", 0) == 0) ||
+         (!plan.policy->hostDev && path.rfind("/dev/", 0) == 0);
+}
+
+// Creates `path` (a directory, or an empty file when `dir` is false) and
+// its missing parents; only ever called inside the sandbox's own tmpfs.
+void createTarget(const std::string &path, bool dir) {
+  for (size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1))
+    if (mkdir(path.substr(0, slash).c_str(), 0755) != 0 && errno != EEXIST)
+      dieMount(errno, "cannot create the bind target's parent '" + path.substr(0, slash) + "'");
+  int rc = dir ? mkdir(path.c_str(), 0755) : mknod(path.c_str(), S_IFREG | 0644, 0);
+  if (rc != 0 && errno != EEXIST)
+    dieMount(errno, "cannot create the bind target '" + path + "'");
+}
+
+void attachBinds(const ProcessPlan &plan, const std::vector<int> &trees) {
+  for (size_t i = 0; i < plan.binds.size(); ++i) {
+    const runtime::BindMount &b = plan.binds[i];
+    struct stat source, target;
+    bool haveSource = trees[i] >= 0 ? fstat(trees[i], &source) == 0
+                                    : stat(b.source.c_str(), &source) == 0;
+    if (!haveSource)
+      dieMount(errno, "bind source '" + b.source + "' cannot be used");
+    if (stat(b.target.c_str(), &target) != 0) {
+      // Never on the host: the launcher does not create files there.
+      if (errno != ENOENT || !inSandboxFs(plan, b.target))
+        dieMount(errno, "bind target '" + b.target +
+                            "' does not exist in the sandbox (kavach-launch creates targets "
+                            "only under its own /tmp and /dev)");
+      createTarget(b.target, S_ISDIR(source.st_mode));
+    }
+    bool readOnlyDone = false;
+    if (trees[i] >= 0 && b.readOnly) {
+      struct mount_attr attr = {};
+      attr.attr_set = MOUNT_ATTR_RDONLY;
+      readOnlyDone = syscall(SYS_mount_setattr, trees[i], "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+                             sizeof attr) == 0;
+    }
+    bool bound = trees[i] >= 0 ? syscall(SYS_move_mount, trees[i], "", AT_FDCWD,
+                                         b.target.c_str(), MOVE_MOUNT_F_EMPTY_PATH) == 0
+                               : mount(b.source.c_str(), b.target.c_str(), nullptr,
+                                       MS_BIND | MS_REC, nullptr) == 0;
+    if (!bound)
+      dieMount(errno, "cannot bind '" + b.source + "' to '" + b.target + "'");
+    if (trees[i] >= 0)
+      close(trees[i]);
+    // Without mount_setattr (before 5.12): the top mount only, keeping the
+    // flags a user namespace locks.
+    if (b.readOnly && !readOnlyDone &&
+        mount(nullptr, b.target.c_str(), nullptr,
+              MS_REMOUNT | MS_BIND | MS_RDONLY | lockedFlags(b.target.c_str()), nullptr) != 0)
+      dieMount(errno, "cannot make the bind '" + b.target + "' read-only");
+  }
+}
+
 } // namespace
 
 void setupMounts(const ProcessPlan &plan) {
@@ -155,6 +233,7 @@ void setupMounts(const ProcessPlan &plan) {
   // Private first: nothing mounted below may propagate to the host.
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0)
     dieMount(errno, "cannot make the mounts private");
+  std::vector<int> bindTrees = cloneBindSources(plan);
   if (plan.policy->rootfsReadOnly)
     remountReadOnly();
   if ((plan.namespaces & runtime::kNsPid) &&
@@ -165,6 +244,7 @@ void setupMounts(const ProcessPlan &plan) {
   if (!plan.policy->hostTmp &&
       mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
     dieMount(errno, "cannot mount a tmpfs on /tmp");
+  attachBinds(plan, bindTrees);
 }
 
 } // namespace kavach::launch

@@ -20,6 +20,8 @@ void keepInnerParts(runtime::Policy &policy) {
   p.namespaces = 0;
   p.hostname.clear();
   p.rootfsReadOnly = false;
+  p.hostDev = p.hostTmp = false; // the runtime made /dev and /tmp
+  p.binds.clear();                 // config.json's mounts
   p.capsPresent = false;
   p.capsKeep = 0;
   p.hasUid = p.hasGid = p.hasGroups = false;

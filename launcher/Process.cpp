@@ -22,7 +22,10 @@
 //    gaining capabilities, which the dry run says.
 #include "launcher/Process.h"
 
+#include "launcher/PathVars.h"
+
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -124,6 +127,40 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
         (policy.hostDev ? ", the host's /dev" : ", minimal /dev") +
         (policy.hostTmp ? ", the host's /tmp" : ", tmpfs /tmp") +
         (policy.rootfsReadOnly ? ", root file system read-only" : ""));
+
+  // Bind mounts: ${VARS} expanded now (before the namespaces change what
+  // getuid and getcwd say), each source checked to exist.
+  for (const runtime::BindMount &bind : policy.binds) {
+    runtime::BindMount b = bind;
+    Problem problem;
+    if (!expandPathVars(bind.source, b.source, problem) ||
+        !expandPathVars(bind.target, b.target, problem)) {
+      problem.what = strFormat("bind '%s' to '%s': %s", bind.source.c_str(), bind.target.c_str(),
+                               problem.what.c_str());
+      plan.refusals.push_back(problem);
+      continue;
+    }
+    struct stat st;
+    if (stat(b.source.c_str(), &st) != 0) {
+      plan.refusals.push_back({strFormat("bind source '%s' cannot be used", b.source.c_str()),
+                               errno, "a bind's source must exist on the host"});
+      continue;
+    }
+    // The target must exist, unless it lies in the sandbox's own tmpfs
+    // /tmp or /dev, where the launcher creates it (never on the host).
+    bool ownFs = (!policy.hostTmp && b.target.rfind("/tmp/", 0) == 0) ||
+                 (!policy.hostDev && b.target.rfind("/dev/", 0) == 0);
+    if (!ownFs && stat(b.target.c_str(), &st) != 0) {
+      plan.refusals.push_back(
+          {strFormat("bind target '%s' cannot be used", b.target.c_str()), errno,
+           "create it on the host first: kavach-launch creates bind targets only under the "
+           "sandbox's own /tmp and /dev"});
+      continue;
+    }
+    plan.details.push_back(strFormat("bind: %s -> %s%s", b.source.c_str(), b.target.c_str(),
+                                     b.readOnly ? " (read-only)" : ""));
+    plan.binds.push_back(std::move(b));
+  }
 
   // Identity.
   if (policy.hasGroups) {

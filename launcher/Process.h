@@ -43,6 +43,7 @@ struct ProcessPlan {
   std::vector<Problem> refusals;
   uint32_t dropped = 0; // kProc* parts degraded away (not applied at all)
   int wallTimerFd = -1; // wall_time: the supervisor's deadline (armWallTime)
+  std::vector<runtime::BindMount> binds; // the policy's, ${VARS} expanded; sources checked
 };
 
 // Decides the run mode and what can be applied for this caller on this

@@ -111,6 +111,16 @@ struct EnvSetting {
   bool operator==(const EnvSetting &) const = default;
 };
 
+// `rootfs { bind "SOURCE" to "TARGET" [read_only]; }`: SOURCE (a host path,
+// resolved before the sandbox's own mounts) appears at TARGET inside the
+// mount namespace.
+struct BindMount {
+  std::string source;
+  std::string target;
+  bool readOnly = false;
+  bool operator==(const BindMount &) const = default;
+};
+
 // Everything about the process the command runs as: namespaces, mounts,
 // identity, capabilities, limits, environment and the command allowlist.
 // Present iff the policy has any of those sections.
@@ -140,6 +150,7 @@ struct ProcessPolicy {
   std::vector<std::string> guardPaths;    // refused when an argument names one (may start ${HOME}/)
   std::vector<std::string> guardShells;   // basenames whose `-c` string is checked for...
   std::vector<std::string> guardPatterns; // ...these substrings
+  std::vector<BindMount> binds;           // needs kNsMount; targets unique
   bool operator==(const ProcessPolicy &) const = default;
 
   bool hasGuards() const {

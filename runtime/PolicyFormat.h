@@ -169,7 +169,13 @@ enum class ProcessRecordKind : uint16_t {
   GuardPath = 10,   // string: a sensitive path, absolute or starting "${HOME}/"
   GuardShell = 11,  // string: a shell basename (no '/') whose -c string is checked
   GuardPattern = 12, // string: a shell-injection substring
+  // A bind mount: the source then the target, value = the source's length
+  // (both nonempty; each absolute or starting "${"; launch-time ${VARS}
+  // are expanded by the launcher); sub: kBindReadOnly or 0; targets unique.
+  // Needs kNsMount.
+  Bind = 13,
 };
+inline constexpr uint16_t kBindReadOnly = 1;
 struct ProcessRecordHeader {
   uint16_t kind;  // ProcessRecordKind
   uint16_t sub;   // LimitKind for Limit records, else 0

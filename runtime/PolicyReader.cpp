@@ -538,7 +538,7 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
     uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
     uint32_t len = load32(h + 4);
     uint64_t value = load64(h + 8);
-    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::GuardPattern))
+    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Bind))
       return fail(ReadError::BadProcess, "process record %u has unknown kind %u", r, kind);
     if (kind < lastKind)
       return fail(ReadError::BadProcess, "process record %u (kind %u) is out of order after kind %u",
@@ -549,12 +549,14 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
                   kind);
     lastKind = kind;
     bool valued = kind == uint16_t(K::Group) || kind == uint16_t(K::Limit);
-    if (len > kMaxPathLen || (valued && len != 0) || (!valued && (len == 0 || value != 0)))
+    bool bind = kind == uint16_t(K::Bind); // a string whose value splits it
+    if (len > kMaxPathLen || (valued && len != 0) || (!valued && len == 0) ||
+        (!valued && !bind && value != 0) || (bind && (value == 0 || value >= len)))
       return fail(ReadError::BadProcess,
                   "process record %u (kind %u) has length %u and value %llu, which its kind "
                   "does not allow",
                   r, kind, len, ULL(value));
-    if (kind != uint16_t(K::Limit) && sub != 0)
+    if (kind != uint16_t(K::Limit) && sub != 0 && !(bind && sub == kBindReadOnly))
       return fail(ReadError::BadProcess, "process record %u has nonzero sub-kind %u", r, sub);
     if (!c.has(alignToSection(len)))
       return fail(ReadError::BadProcess,
@@ -629,6 +631,21 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
     case K::GuardPattern:
       pr.guardPatterns.push_back(std::move(text));
       break;
+    case K::Bind: {
+      BindMount b{text.substr(0, size_t(value)), text.substr(size_t(value)), sub == kBindReadOnly};
+      auto pathOk = [](const std::string &s) { return s[0] == '/' || s.compare(0, 2, "${") == 0; };
+      if (!(ns & kNsMount) || !pathOk(b.source) || !pathOk(b.target))
+        return fail(ReadError::BadProcess,
+                    "process bind record %u: a path is not absolute, or there is no mount "
+                    "namespace",
+                    r);
+      for (const BindMount &other : pr.binds)
+        if (other.target == b.target)
+          return fail(ReadError::BadProcess, "process bind record %u: target '%s' is bound twice",
+                      r, b.target.c_str());
+      pr.binds.push_back(std::move(b));
+      break;
+    }
     }
   }
   if (c.remaining() != 0)

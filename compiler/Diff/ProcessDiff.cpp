@@ -134,6 +134,7 @@ public:
     if (O.hostTmp != N.hostTmp)
       add(N.hostTmp ? Direction::Looser : Direction::Tighter, "rootfs", {"tmp"},
           O.hostTmp ? "host" : "private", N.hostTmp ? "host" : "private");
+    binds();
     if (O.hostname != N.hostname)
       add(Direction::Changed, "hostname", {"hostname"}, text(O.hostname), text(N.hostname));
     env();
@@ -150,6 +151,32 @@ public:
 
 private:
   static std::string text(const std::string &S) { return S.empty() ? "unchanged" : S; }
+
+  // A new bind, or a read-only one made writable, shows the sandbox more
+  // of the host: looser; the reverse is tighter. Keyed by target.
+  void binds() {
+    auto find = [](const runtime::ProcessPolicy &P, const std::string &Target) {
+      for (const runtime::BindMount &B : P.binds)
+        if (B.target == Target)
+          return &B;
+      return static_cast<const runtime::BindMount *>(nullptr);
+    };
+    auto show = [](const runtime::BindMount *B) {
+      return B ? B->source + (B->readOnly ? " (read-only)" : "") : std::string("none");
+    };
+    for (const runtime::BindMount &B : N.binds) {
+      const runtime::BindMount *Old = find(O, B.target);
+      if (Old && *Old == B)
+        continue;
+      Direction D = !Old || Old->source != B.source || (Old->readOnly && !B.readOnly)
+                        ? Direction::Looser
+                        : Direction::Tighter;
+      add(D, "rootfs", {"bind " + B.target}, show(Old), show(&B));
+    }
+    for (const runtime::BindMount &B : O.binds)
+      if (!find(N, B.target))
+        add(Direction::Tighter, "rootfs", {"bind " + B.target}, show(&B), "none");
+  }
 
   // The kProc* parts a policy sets up at all.
   static uint32_t partsOf(const runtime::ProcessPolicy &P) {

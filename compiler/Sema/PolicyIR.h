@@ -95,6 +95,14 @@ struct ProcessIR {
   bool hostDev = false;
   bool hostTmp = false;
   llvm::SMRange rootfsRange;
+  // rootfs { bind "SOURCE" [to "TARGET"] [read_only]; }, in order; a later
+  // bind of the same target (a child policy's) replaces the earlier one.
+  struct Bind {
+    std::string source, target; // -D parameters substituted, ${VARS} kept
+    bool readOnly = false;
+    llvm::SMRange range;
+  };
+  std::vector<Bind> binds;
   bool capsPresent = false;
   uint64_t capsKeep = 0;
   llvm::SMRange capsRange;

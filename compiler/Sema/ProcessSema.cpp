@@ -7,7 +7,8 @@
 // Merging down the extends chain (sections are visited root first):
 //   namespaces       union: a child can add namespaces, never remove one;
 //   hostname         the most derived one wins (implies the uts namespace);
-//   rootfs read_only sticky; `dev` and `tmp` the most derived wins;
+//   rootfs read_only sticky; `dev` and `tmp` the most derived wins; binds
+//                    accumulate, a later bind of the same target replaces it;
 //   user             per key (uid, gid, groups), the most derived wins;
 //   capabilities     the most derived section decides the whole set;
 //   limits, cpu      per limit, the most derived wins (`cpu { millicores N; }`
@@ -32,7 +33,9 @@
 
 #include <sys/capability.h>
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Path.h"
 
 #include <algorithm>
 
@@ -221,6 +224,7 @@ private:
   }
 
   void rootfs(const ast::Section &S) {
+    std::vector<std::pair<std::string, SMRange>> Seen; // this section's bind targets
     for (const ast::Stmt &St : S.stmts) {
       if (onUnsupported(St))
         continue;
@@ -238,8 +242,58 @@ private:
         rootfsMount(St);
         continue;
       }
-      unknownKey(W, "rootfs", {"read_only", "dev", "tmp", "on_unsupported"});
+      if (is(W, "bind")) {
+        bind(St, Seen);
+        continue;
+      }
+      unknownKey(W, "rootfs", {"read_only", "dev", "tmp", "bind", "on_unsupported"});
     }
+  }
+
+  // `bind "SOURCE" [to "TARGET"] [read_only];`
+  void bind(const ast::Stmt &St, std::vector<std::pair<std::string, SMRange>> &Seen) {
+    const auto &Ws = St.words;
+    size_t N = Ws.size();
+    bool ReadOnly = N >= 3 && is(Ws[N - 1], "read_only");
+    size_t Paths = ReadOnly ? N - 1 : N;
+    bool Shape = Paths >= 2 && Ws[1].kind == ast::Word::Kind::String &&
+                 (Paths == 2 || (Paths == 4 && is(Ws[2], "to") &&
+                                 Ws[3].kind == ast::Word::Kind::String));
+    if (!Shape) {
+      D.error(St.range, "expected 'bind \"SOURCE\" [to \"TARGET\"] [read_only];'");
+      return;
+    }
+    std::optional<std::string> Source = expandPolicyPath(Ctx, Ws[1]);
+    std::optional<std::string> Target =
+        Paths == 4 ? expandPolicyPath(Ctx, Ws[3]) : Source;
+    if (!Source || !Target)
+      return;
+    const ast::Word &TargetWord = Paths == 4 ? Ws[3] : Ws[1];
+    SmallString<256> Norm(*Target);
+    sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
+    if (Norm == "/") {
+      D.error(TargetWord.range, "cannot bind over '/': bind below it, or use 'rootfs { "
+                                "read_only; }' and filesystem rules for the root");
+      return;
+    }
+    if (Source->size() + Target->size() > runtime::kMaxPathLen) {
+      D.error(St.range, "the source and target of a bind are longer than " +
+                            Twine(runtime::kMaxPathLen) + " bytes together");
+      return;
+    }
+    for (const auto &Other : Seen)
+      if (Other.first == *Target) {
+        D.error(TargetWord.range, "'" + *Target + "' is bound twice in this section");
+        D.note(Other.second, "the other bind is here");
+        return;
+      }
+    Seen.push_back({*Target, St.range});
+    // A parent policy's bind of the same target is replaced.
+    auto &Binds = IR.binds;
+    Binds.erase(std::remove_if(Binds.begin(), Binds.end(),
+                               [&](const ir::ProcessIR::Bind &B) { return B.target == *Target; }),
+                Binds.end());
+    Binds.push_back({*Source, *Target, ReadOnly, St.range});
   }
 
   // `dev minimal|host;` and `tmp private|host;`.

@@ -102,67 +102,7 @@ private:
     return true;
   }
 
-  // Substitutes -D parameters; keeps launch-time variables for the launcher.
-  std::optional<std::string> expandPath(const ast::Word &W) {
-    // A kernel path ends at the first NUL; a policy must not say one thing
-    // and mean another (found by test/fuzz/fuzz-policy-text).
-    if (W.text.find('\0') != std::string::npos) {
-      D.error(W.range, "path contains a NUL byte");
-      return std::nullopt;
-    }
-    std::string Out;
-    bool Defined = false; // a -D parameter was substituted
-    StringRef T = W.text;
-    while (!T.empty()) {
-      size_t P = T.find("${");
-      if (P == StringRef::npos) {
-        Out += T.str();
-        break;
-      }
-      Out += T.take_front(P).str();
-      size_t E = T.find('}', P);
-      if (E == StringRef::npos) {
-        D.error(W.range, "unterminated '${' in path");
-        return std::nullopt;
-      }
-      std::string Var = T.substr(P + 2, E - P - 2).str();
-      T = T.drop_front(E + 1);
-      if (auto It = Ctx.prog.options().defines.find(Var);
-          It != Ctx.prog.options().defines.end()) {
-        Out += It->second;
-        Defined = true;
-        continue;
-      }
-      bool Launch = false;
-      for (const char *V : kLaunchVars)
-        Launch |= Var == V;
-      if (!Launch) {
-        D.error(W.range, "unknown variable '${" + Var +
-                             "}': define it with -D " + Var +
-                             "=VALUE or use ${HOME}, ${PWD}, ${TMPDIR} or ${UID}");
-        return std::nullopt;
-      }
-      Out += "${" + Var + "}";
-    }
-    if (Out.empty() || (Out[0] != '/' && !StringRef(Out).startswith("${"))) {
-      D.error(W.range, "path '" + Out + "' is not absolute");
-      return std::nullopt;
-    }
-    // Like the launcher with ${HOME} and friends: a parameter whose value
-    // turns a grant into the whole file system is refused, not obeyed
-    // (`read_write "${DATA}"` with -D DATA=/ or DATA=/srv/..). A literal "/"
-    // says what it means and stays allowed.
-    if (Defined) {
-      SmallString<256> Norm(Out);
-      sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
-      if (Norm == "/" || Norm.empty()) {
-        D.error(W.range, "path '" + W.text + "' is '/' with the -D parameters given: a "
-                         "parameter must not grant the whole file system");
-        return std::nullopt;
-      }
-    }
-    return Out;
-  }
+  std::optional<std::string> expandPath(const ast::Word &W) { return expandPolicyPath(Ctx, W); }
 
   void filesystem(const ast::Section &S) {
     IR.landlock.fsPresent = true;
@@ -258,5 +198,68 @@ private:
 } // namespace
 
 void analyzeSections(SemaContext &Ctx, ir::PolicyIR &IR) { SectionPass(Ctx, IR).run(); }
+
+// Substitutes -D parameters; keeps launch-time variables for the launcher.
+std::optional<std::string> expandPolicyPath(SemaContext &Ctx, const ast::Word &W) {
+  DiagnosticEngine &D = Ctx.diags;
+  // A kernel path ends at the first NUL; a policy must not say one thing
+  // and mean another (found by test/fuzz/fuzz-policy-text).
+  if (W.text.find('\0') != std::string::npos) {
+    D.error(W.range, "path contains a NUL byte");
+    return std::nullopt;
+  }
+  std::string Out;
+  bool Defined = false; // a -D parameter was substituted
+  StringRef T = W.text;
+  while (!T.empty()) {
+    size_t P = T.find("${");
+    if (P == StringRef::npos) {
+      Out += T.str();
+      break;
+    }
+    Out += T.take_front(P).str();
+    size_t E = T.find('}', P);
+    if (E == StringRef::npos) {
+      D.error(W.range, "unterminated '${' in path");
+      return std::nullopt;
+    }
+    std::string Var = T.substr(P + 2, E - P - 2).str();
+    T = T.drop_front(E + 1);
+    if (auto It = Ctx.prog.options().defines.find(Var);
+        It != Ctx.prog.options().defines.end()) {
+      Out += It->second;
+      Defined = true;
+      continue;
+    }
+    bool Launch = false;
+    for (const char *V : kLaunchVars)
+      Launch |= Var == V;
+    if (!Launch) {
+      D.error(W.range, "unknown variable '${" + Var +
+                           "}': define it with -D " + Var +
+                           "=VALUE or use ${HOME}, ${PWD}, ${TMPDIR} or ${UID}");
+      return std::nullopt;
+    }
+    Out += "${" + Var + "}";
+  }
+  if (Out.empty() || (Out[0] != '/' && !StringRef(Out).startswith("${"))) {
+    D.error(W.range, "path '" + Out + "' is not absolute");
+    return std::nullopt;
+  }
+  // Like the launcher with ${HOME} and friends: a parameter whose value
+  // turns a grant into the whole file system is refused, not obeyed
+  // (`read_write "${DATA}"` with -D DATA=/ or DATA=/srv/..). A literal "/"
+  // says what it means and stays allowed.
+  if (Defined) {
+    SmallString<256> Norm(Out);
+    sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
+    if (Norm == "/" || Norm.empty()) {
+      D.error(W.range, "path '" + W.text + "' is '/' with the -D parameters given: a "
+                       "parameter must not grant the whole file system");
+      return std::nullopt;
+    }
+  }
+  return Out;
+}
 
 } // namespace kavach::sema

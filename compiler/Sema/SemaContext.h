@@ -36,6 +36,11 @@ seccomp::CondRef convertCondition(SemaContext &Ctx, const std::vector<std::strin
                                   const ast::Expr &E);
 std::optional<seccomp::Action> convertAction(SemaContext &Ctx, const ast::Action &A);
 std::optional<uint64_t> convertConstant(SemaContext &Ctx, const ast::Atom &A);
+// A path word of a policy: -D parameters substituted, the launch-time
+// ${HOME} ${PWD} ${TMPDIR} ${UID} kept for the launcher; absolute (or
+// starting with such a variable), no NUL, and no parameter that turns it
+// into '/'. nullopt after an error.
+std::optional<std::string> expandPolicyPath(SemaContext &Ctx, const ast::Word &W);
 // Resolves `on_unsupported fail|best_effort;` → true for best_effort.
 std::optional<bool> convertOnUnsupported(SemaContext &Ctx, const ast::OnUnsupported &O);
 

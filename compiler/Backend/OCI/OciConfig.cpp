@@ -228,6 +228,23 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   runtime::ProcessPolicy PP = process::lowerProcess(IR);
   if (PP.present)
     applyProcess(PP, Process, Linux, Hostname, Degraded);
+  // rootfs { bind ...; }: the host source as is, after the default mounts
+  // (a target under /tmp or /dev lands in the container's own).
+  for (const runtime::BindMount &B : PP.binds) {
+    if (B.source.find("${") != std::string::npos || B.target.find("${") != std::string::npos) {
+      Degraded.push_back("rootfs: the bind of '" + B.source + "' to '" + B.target +
+                         "' uses a launch-time variable, which config.json cannot hold: "
+                         "not mounted");
+      continue;
+    }
+    Array Opts{"rbind"}; // the source's flags, as kavach-launch keeps them
+    if (B.readOnly)
+      Opts.push_back("ro");
+    Mounts.push_back(Object{{"destination", B.target},
+                            {"type", "bind"},
+                            {"source", B.source},
+                            {"options", std::move(Opts)}});
+  }
   if (!O.innerLauncher && (!PP.commands.empty() || PP.envClear || !PP.envSet.empty() ||
                            !PP.envPass.empty()) && !O.placeholders)
     Degraded.push_back("--oci-bare: the command allowlist and env section are not enforced");

@@ -25,7 +25,7 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
     Out.namespaces |= runtime::kNsNet;
   if (!P.hostname.empty())
     Out.namespaces |= runtime::kNsUts;
-  if (P.rootfsReadOnly)
+  if (P.rootfsReadOnly || !P.binds.empty())
     Out.namespaces |= runtime::kNsMount;
   Out.hostname = P.hostname;
   Out.rootfsReadOnly = P.rootfsReadOnly;
@@ -34,6 +34,8 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
   bool Mount = Out.namespaces & runtime::kNsMount;
   Out.hostDev = Mount && P.hostDev;
   Out.hostTmp = Mount && P.hostTmp;
+  for (const ir::ProcessIR::Bind &B : P.binds)
+    Out.binds.push_back({B.source, B.target, B.readOnly});
   Out.capsPresent = P.capsPresent;
   Out.capsKeep = P.capsPresent ? P.capsKeep : 0;
   Out.hasUid = P.uid.has_value();

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <functional>
 #include <random>
 
@@ -121,6 +123,17 @@ size_t prRecord(const F &f, size_t n) {
   for (size_t i = 0; i < n; ++i)
     at += sizeof(ProcessRecordHeader) + alignToSection(get32(f, at + 4));
   return at;
+}
+// The sample's k-th bind record (binds are the last kind).
+size_t prBind(const F &f, size_t k = 0) {
+  uint32_t count = get32(f, pr(f, 12));
+  for (size_t n = 0; n < count; ++n) {
+    size_t at = prRecord(f, n);
+    if (uint16_t(f[at] | f[at + 1] << 8) == uint16_t(ProcessRecordKind::Bind) && k-- == 0)
+      return at;
+  }
+  ADD_FAILURE() << "the sample has no bind record " << k;
+  return 0;
 }
 size_t firstNetRule(const F &f) {
   return ll(f, get64(f, entrySize(kLandlock)) - 3 * sizeof(LandlockNetRuleEntry));
@@ -285,12 +298,26 @@ const Tamper kTampers[] = {
        set32(f, pr(f, 8), kNsAll & ~kNsMount);
      },
      ReadError::BadProcess, "host /dev or /tmp flag without a mount namespace"},
+    {"processBindSplitPastEnd",
+     [](F &f) { set64(f, prBind(f) + 8, get32(f, prBind(f) + 4)); }, ReadError::BadProcess,
+     "does not allow"},
+    {"processBindRelative", [](F &f) { f[prBind(f) + 16] = 'x'; }, ReadError::BadProcess,
+     "path is not absolute"},
+    {"processBindSub", [](F &f) { f[prBind(f) + 2] = 2; }, ReadError::BadProcess, "sub-kind"},
+    {"processBindTwice",
+     [](F &f) {
+       // The second bind's target ("/work", 5 bytes) becomes "/data".
+       size_t r = prBind(f, 1);
+       uint64_t split = get64(f, r + 8);
+       std::memcpy(&f[r + 16 + split], "/data", 5);
+     },
+     ReadError::BadProcess, "bound twice"},
     {"processGroupsWithoutFlag", [](F &f) { set32(f, pr(f, 0), get32(f, pr(f, 0)) & ~16u); },
      ReadError::BadProcess, "group record"},
     {"processHostnameWithoutUts", [](F &f) { set32(f, pr(f, 8), kNsAll & ~kNsUts); },
      ReadError::BadProcess, "uts namespace"},
-    {"processRecordKind", [](F &f) { f[prRecord(f, 0)] = 13; }, ReadError::BadProcess,
-     "unknown kind 13"},
+    {"processRecordKind", [](F &f) { f[prRecord(f, 0)] = 14; }, ReadError::BadProcess,
+     "unknown kind 14"},
     {"processRecordOrder", [](F &f) { f[prRecord(f, 4)] = 2; }, ReadError::BadProcess,
      "out of order"},
     {"processRecordSub", [](F &f) { f[prRecord(f, 1) + 2] = 1; }, ReadError::BadProcess,
