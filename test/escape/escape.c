@@ -192,6 +192,23 @@ int main(int argc, char **argv) {
   }
   if (!strcmp(m, "x32"))
     return result(m, syscall(0x40000000L | SYS_getpid));
+  /* An AF_UNIX socket from i386 code, directly (socket = 359) or through
+   * socketcall (102) with SYS_SOCKET (1): the i386 ABI passes socketcall's
+   * arguments as a pointer to 32-bit words, so they live below 4 GiB. */
+  if (!strcmp(m, "i386-socket") || !strcmp(m, "i386-socketcall")) {
+    unsigned *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    if (args == MAP_FAILED)
+      return 2;
+    args[0] = 1 /* AF_UNIX */, args[1] = 1 /* SOCK_STREAM */, args[2] = 0;
+    long rc;
+    if (!strcmp(m, "i386-socket"))
+      __asm__ volatile("int $0x80" : "=a"(rc) : "a"(359L), "b"(1L), "c"(1L), "d"(0L) : "memory");
+    else
+      __asm__ volatile("int $0x80" : "=a"(rc) : "a"(102L), "b"(1L), "c"((long)(unsigned long)args)
+                       : "memory");
+    return result(m, rc < 0 && rc > -4096 ? (errno = (int)-rc, -1) : rc);
+  }
 #endif
   fprintf(stderr, "kavach-escape: unknown mode '%s'\n", m);
   return 2;
