@@ -209,6 +209,18 @@ int main(int argc, char **argv) {
                        : "memory");
     return result(m, rc < 0 && rc > -4096 ? (errno = (int)-rc, -1) : rc);
   }
+  /* i386 shmget through ipc (117) with SHMGET (23) and an "ABI version" in
+   * arg0's upper 16 bits (argv[2], default 0), which the kernel ignores for
+   * shmget: a filter matching arg0 == 23 misses version 1. The segment is
+   * removed again. */
+  if (!strcmp(m, "i386-ipc-shmget")) {
+    long call = 23 | (argc > 2 ? strtol(argv[2], NULL, 0) : 0) << 16, rc;
+    __asm__ volatile("int $0x80" : "=a"(rc) : "a"(117L), "b"(call), "c"(0L /* IPC_PRIVATE */),
+                     "d"(4096L), "S"(01600L /* IPC_CREAT | 0600 */) : "memory");
+    if (rc >= 0)
+      syscall(SYS_shmctl, rc, 0 /* IPC_RMID */, NULL);
+    return result(m, rc < 0 && rc > -4096 ? (errno = (int)-rc, -1) : rc);
+  }
 #endif
   fprintf(stderr, "kavach-escape: unknown mode '%s'\n", m);
   return 2;
