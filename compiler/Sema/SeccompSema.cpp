@@ -24,9 +24,10 @@
 //   - multiplexers: an argument rule on a syscall that an arch also reaches
 //     through a multiplexer whose arguments seccomp cannot read (i386
 //     `socketcall` for the socket calls, `ipc` for SysV IPC) is an error for
-//     that arch unless the multiplexer is denied; an unconditional deny of
-//     such a call while the multiplexer stays allowed is
-//     -Wmultiplexer-bypass, an error by default (see checkMultiplexerBypass);
+//     that arch unless the multiplexer is denied for that call; an
+//     unconditional deny of such a call while the multiplexer may still run
+//     it is -Wmultiplexer-bypass, an error by default (see
+//     checkMultiplexerBypass; which calls and "may run" in Multiplexers.h);
 //   - argument widths (-Warg-width, in SeccompConditions.cpp): a constant
 //     wider than 32 bits compared with an argument when a 32-bit arch (i386,
 //     arm) is targeted.
