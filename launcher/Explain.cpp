@@ -70,6 +70,8 @@ void explainProcess(const runtime::ProcessPolicy &p) {
     ns.push_back("its own cgroup tree");
   if (!ns.empty())
     std::printf("  The command sees %s.\n", join(ns).c_str());
+  for (const std::string &t : p.tmpfs)
+    std::printf("  %s is an empty tmpfs (what the host has there is hidden).\n", t.c_str());
   for (const runtime::BindMount &b : p.binds)
     std::printf("  The host's %s appears at %s%s.\n", b.source.c_str(), b.target.c_str(),
                 b.readOnly ? ", read-only" : "");

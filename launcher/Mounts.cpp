@@ -166,11 +166,20 @@ std::vector<int> cloneBindSources(const ProcessPlan &plan) {
   return trees;
 }
 
-// Whether the sandbox's own file system holds `path` (the private tmpfs
-// /tmp or the minimal /dev), where a missing bind target may be created.
-bool inSandboxFs(const ProcessPlan &plan, const std::string &path) {
-  return (!plan.policy->hostTmp && path.rfind("/tmp/", 0) == 0) ||
-         (!plan.policy->hostDev && path.rfind("/dev/", 0) == 0);
+// Whether the sandbox's own file systems hold `path` (the private tmpfs
+// /tmp, the minimal /dev, a policy tmpfs), where a missing mount target may
+// be created.
+// Only the first `tmpfsMounted` policy tmpfs mounts count (those in place).
+bool inSandboxFs(const ProcessPlan &plan, const std::string &path, size_t tmpfsMounted) {
+  if ((!plan.policy->hostTmp && path.rfind("/tmp/", 0) == 0) ||
+      (!plan.policy->hostDev && path.rfind("/dev/", 0) == 0))
+    return true;
+  for (size_t i = 0; i < tmpfsMounted && i < plan.tmpfs.size(); ++i) {
+    const std::string &t = plan.tmpfs[i];
+    if (path.size() > t.size() && path.compare(0, t.size(), t) == 0 && path[t.size()] == '/')
+      return true;
+  }
+  return false;
 }
 
 // Creates `path` (a directory, or an empty file when `dir` is false) and
@@ -185,6 +194,22 @@ void createTarget(const std::string &path, bool dir) {
     dieMount(errno, "cannot create the bind target '" + path + "'");
 }
 
+// rootfs { tmpfs "PATH"; }: an empty tmpfs over each path, in order.
+void mountTmpfs(const ProcessPlan &plan) {
+  for (size_t i = 0; i < plan.tmpfs.size(); ++i) {
+    const std::string &path = plan.tmpfs[i];
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) {
+      // Only inside the sandbox's own file systems (an earlier tmpfs too).
+      if (errno != ENOENT || !inSandboxFs(plan, path, i))
+        dieMount(errno, "tmpfs target '" + path + "' does not exist in the sandbox");
+      createTarget(path, true);
+    }
+    if (mount("tmpfs", path.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+      dieMount(errno, "cannot mount a tmpfs on '" + path + "'");
+  }
+}
+
 void attachBinds(const ProcessPlan &plan, const std::vector<int> &trees) {
   for (size_t i = 0; i < plan.binds.size(); ++i) {
     const runtime::BindMount &b = plan.binds[i];
@@ -195,7 +220,7 @@ void attachBinds(const ProcessPlan &plan, const std::vector<int> &trees) {
       dieMount(errno, "bind source '" + b.source + "' cannot be used");
     if (stat(b.target.c_str(), &target) != 0) {
       // Never on the host: the launcher does not create files there.
-      if (errno != ENOENT || !inSandboxFs(plan, b.target))
+      if (errno != ENOENT || !inSandboxFs(plan, b.target, plan.tmpfs.size()))
         dieMount(errno, "bind target '" + b.target +
                             "' does not exist in the sandbox (kavach-launch creates targets "
                             "only under its own /tmp and /dev)");
@@ -244,6 +269,7 @@ void setupMounts(const ProcessPlan &plan) {
   if (!plan.policy->hostTmp &&
       mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") != 0)
     dieMount(errno, "cannot mount a tmpfs on /tmp");
+  mountTmpfs(plan);
   attachBinds(plan, bindTrees);
 }
 

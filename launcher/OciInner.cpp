@@ -22,6 +22,7 @@ void keepInnerParts(runtime::Policy &policy) {
   p.rootfsReadOnly = false;
   p.hostDev = p.hostTmp = false; // the runtime made /dev and /tmp
   p.binds.clear();                 // config.json's mounts
+  p.tmpfs.clear();
   p.capsPresent = false;
   p.capsKeep = 0;
   p.hasUid = p.hasGid = p.hasGroups = false;

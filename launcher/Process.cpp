@@ -128,8 +128,36 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
         (policy.hostTmp ? ", the host's /tmp" : ", tmpfs /tmp") +
         (policy.rootfsReadOnly ? ", root file system read-only" : ""));
 
-  // Bind mounts: ${VARS} expanded now (before the namespaces change what
-  // getuid and getcwd say), each source checked to exist.
+  // tmpfs mounts and bind mounts: ${VARS} expanded now (before the
+  // namespaces change what getuid and getcwd say); each path checked to
+  // exist unless it lies in the sandbox's own file systems (its /tmp, /dev
+  // and the tmpfs mounts before it), where the launcher creates it.
+  auto ownFs = [&](const std::string &path) {
+    if ((!policy.hostTmp && path.rfind("/tmp/", 0) == 0) ||
+        (!policy.hostDev && path.rfind("/dev/", 0) == 0))
+      return true;
+    for (const std::string &t : plan.tmpfs)
+      if (path.size() > t.size() && path.compare(0, t.size(), t) == 0 && path[t.size()] == '/')
+        return true;
+    return false;
+  };
+  for (const std::string &rule : policy.tmpfs) {
+    std::string path;
+    Problem problem;
+    struct stat st;
+    if (!expandPathVars(rule, path, problem)) {
+      problem.what = strFormat("tmpfs '%s': %s", rule.c_str(), problem.what.c_str());
+      plan.refusals.push_back(problem);
+    } else if (!ownFs(path) && stat(path.c_str(), &st) != 0) {
+      plan.refusals.push_back(
+          {strFormat("tmpfs target '%s' cannot be used", path.c_str()), errno,
+           "create it on the host first: kavach-launch creates mount targets only in the "
+           "sandbox's own file systems"});
+    } else {
+      plan.details.push_back("tmpfs: " + path + " (empty)");
+      plan.tmpfs.push_back(path);
+    }
+  }
   for (const runtime::BindMount &bind : policy.binds) {
     runtime::BindMount b = bind;
     Problem problem;
@@ -146,15 +174,13 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
                                errno, "a bind's source must exist on the host"});
       continue;
     }
-    // The target must exist, unless it lies in the sandbox's own tmpfs
-    // /tmp or /dev, where the launcher creates it (never on the host).
-    bool ownFs = (!policy.hostTmp && b.target.rfind("/tmp/", 0) == 0) ||
-                 (!policy.hostDev && b.target.rfind("/dev/", 0) == 0);
-    if (!ownFs && stat(b.target.c_str(), &st) != 0) {
+    // The target must exist, unless it lies in the sandbox's own file
+    // systems, where the launcher creates it (never on the host).
+    if (!ownFs(b.target) && stat(b.target.c_str(), &st) != 0) {
       plan.refusals.push_back(
           {strFormat("bind target '%s' cannot be used", b.target.c_str()), errno,
-           "create it on the host first: kavach-launch creates bind targets only under the "
-           "sandbox's own /tmp and /dev"});
+           "create it on the host first: kavach-launch creates mount targets only in the "
+           "sandbox's own file systems"});
       continue;
     }
     plan.details.push_back(strFormat("bind: %s -> %s%s", b.source.c_str(), b.target.c_str(),

@@ -44,6 +44,7 @@ struct ProcessPlan {
   uint32_t dropped = 0; // kProc* parts degraded away (not applied at all)
   int wallTimerFd = -1; // wall_time: the supervisor's deadline (armWallTime)
   std::vector<runtime::BindMount> binds; // the policy's, ${VARS} expanded; sources checked
+  std::vector<std::string> tmpfs;        // the policy's tmpfs paths, ${VARS} expanded
 };
 
 // Decides the run mode and what can be applied for this caller on this

@@ -151,6 +151,7 @@ struct ProcessPolicy {
   std::vector<std::string> guardShells;   // basenames whose `-c` string is checked for...
   std::vector<std::string> guardPatterns; // ...these substrings
   std::vector<BindMount> binds;           // needs kNsMount; targets unique
+  std::vector<std::string> tmpfs;         // empty tmpfs mounts; needs kNsMount; unique
   bool operator==(const ProcessPolicy &) const = default;
 
   bool hasGuards() const {

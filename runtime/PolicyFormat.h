@@ -174,6 +174,9 @@ enum class ProcessRecordKind : uint16_t {
   // are expanded by the launcher); sub: kBindReadOnly or 0; targets unique.
   // Needs kNsMount.
   Bind = 13,
+  // string: a path (absolute or starting "${") that gets an empty tmpfs;
+  // paths unique. Needs kNsMount.
+  Tmpfs = 14,
 };
 inline constexpr uint16_t kBindReadOnly = 1;
 struct ProcessRecordHeader {

@@ -139,6 +139,8 @@ std::vector<uint8_t> encodeProcess(const ProcessPolicy &pr) {
       add(kind, 0, 0, s);
   for (const BindMount &b : pr.binds)
     add(K::Bind, b.readOnly ? kBindReadOnly : 0, b.source.size(), b.source + b.target);
+  for (const std::string &path : pr.tmpfs)
+    add(K::Tmpfs, 0, 0, path);
   uint32_t flags = (pr.rootfsReadOnly ? kProcRootfsReadOnly : 0) |
                    (pr.capsPresent ? kProcCapsPresent : 0) | (pr.hasUid ? kProcHasUid : 0) |
                    (pr.hasGid ? kProcHasGid : 0) | (pr.hasGroups ? kProcHasGroups : 0) |

@@ -538,7 +538,7 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
     uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
     uint32_t len = load32(h + 4);
     uint64_t value = load64(h + 8);
-    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Bind))
+    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Tmpfs))
       return fail(ReadError::BadProcess, "process record %u has unknown kind %u", r, kind);
     if (kind < lastKind)
       return fail(ReadError::BadProcess, "process record %u (kind %u) is out of order after kind %u",
@@ -646,6 +646,18 @@ ReadError Reader::readProcess(size_t i, Policy &p) {
       pr.binds.push_back(std::move(b));
       break;
     }
+    case K::Tmpfs:
+      if (!(ns & kNsMount) || (text[0] != '/' && text.compare(0, 2, "${") != 0))
+        return fail(ReadError::BadProcess,
+                    "process tmpfs record %u: the path is not absolute, or there is no mount "
+                    "namespace",
+                    r);
+      for (const std::string &other : pr.tmpfs)
+        if (other == text)
+          return fail(ReadError::BadProcess, "process tmpfs record %u: '%s' appears twice", r,
+                      text.c_str());
+      pr.tmpfs.push_back(std::move(text));
+      break;
     }
   }
   if (c.remaining() != 0)

@@ -176,6 +176,12 @@ private:
     for (const runtime::BindMount &B : O.binds)
       if (!find(N, B.target))
         add(Direction::Tighter, "rootfs", {"bind " + B.target}, show(&B), "none");
+    // A tmpfs hides what the host has at its path: a new one is tighter.
+    SetChange T = setChange(O.tmpfs, N.tmpfs);
+    for (const std::string &P : T.gained)
+      add(Direction::Tighter, "rootfs", {"tmpfs " + P}, "the host's", "empty tmpfs");
+    for (const std::string &P : T.lost)
+      add(Direction::Looser, "rootfs", {"tmpfs " + P}, "empty tmpfs", "the host's");
   }
 
   // The kProc* parts a policy sets up at all.

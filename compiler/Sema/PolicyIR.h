@@ -103,6 +103,9 @@ struct ProcessIR {
     llvm::SMRange range;
   };
   std::vector<Bind> binds;
+  // rootfs { tmpfs "PATH"; }: an empty tmpfs over PATH (hiding what is
+  // there), before the binds; accumulate down the extends chain.
+  std::vector<std::string> tmpfs;
   bool capsPresent = false;
   uint64_t capsKeep = 0;
   llvm::SMRange capsRange;

@@ -246,7 +246,11 @@ private:
         bind(St, Seen);
         continue;
       }
-      unknownKey(W, "rootfs", {"read_only", "dev", "tmp", "bind", "on_unsupported"});
+      if (is(W, "tmpfs")) {
+        tmpfs(St);
+        continue;
+      }
+      unknownKey(W, "rootfs", {"read_only", "dev", "tmp", "bind", "tmpfs", "on_unsupported"});
     }
   }
 
@@ -294,6 +298,25 @@ private:
                                [&](const ir::ProcessIR::Bind &B) { return B.target == *Target; }),
                 Binds.end());
     Binds.push_back({*Source, *Target, ReadOnly, St.range});
+  }
+
+  // `tmpfs "PATH";`
+  void tmpfs(const ast::Stmt &St) {
+    if (St.words.size() != 2 || St.words[1].kind != ast::Word::Kind::String) {
+      D.error(St.range, "expected 'tmpfs \"PATH\";'");
+      return;
+    }
+    std::optional<std::string> Path = expandPolicyPath(Ctx, St.words[1]);
+    if (!Path)
+      return;
+    SmallString<256> Norm(*Path);
+    sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
+    if (Norm == "/") {
+      D.error(St.words[1].range, "cannot put a tmpfs over '/'");
+      return;
+    }
+    if (std::find(IR.tmpfs.begin(), IR.tmpfs.end(), *Path) == IR.tmpfs.end())
+      IR.tmpfs.push_back(*Path);
   }
 
   // `dev minimal|host;` and `tmp private|host;`.

@@ -228,8 +228,20 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   runtime::ProcessPolicy PP = process::lowerProcess(IR);
   if (PP.present)
     applyProcess(PP, Process, Linux, Hostname, Degraded);
-  // rootfs { bind ...; }: the host source as is, after the default mounts
-  // (a target under /tmp or /dev lands in the container's own).
+  // rootfs { tmpfs ...; bind ...; }: after the default mounts (a target
+  // under /tmp or /dev lands in the container's own), the tmpfs mounts
+  // before the binds, as kavach-launch mounts them.
+  for (const std::string &T : PP.tmpfs) {
+    if (T.find("${") != std::string::npos) {
+      Degraded.push_back("rootfs: the tmpfs on '" + T + "' uses a launch-time variable, which "
+                         "config.json cannot hold: not mounted");
+      continue;
+    }
+    Mounts.push_back(Object{{"destination", T},
+                            {"type", "tmpfs"},
+                            {"source", "tmpfs"},
+                            {"options", Array{"nosuid", "nodev", "mode=755"}}});
+  }
   for (const runtime::BindMount &B : PP.binds) {
     if (B.source.find("${") != std::string::npos || B.target.find("${") != std::string::npos) {
       Degraded.push_back("rootfs: the bind of '" + B.source + "' to '" + B.target +

@@ -25,7 +25,7 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
     Out.namespaces |= runtime::kNsNet;
   if (!P.hostname.empty())
     Out.namespaces |= runtime::kNsUts;
-  if (P.rootfsReadOnly || !P.binds.empty())
+  if (P.rootfsReadOnly || !P.binds.empty() || !P.tmpfs.empty())
     Out.namespaces |= runtime::kNsMount;
   Out.hostname = P.hostname;
   Out.rootfsReadOnly = P.rootfsReadOnly;
@@ -36,6 +36,7 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
   Out.hostTmp = Mount && P.hostTmp;
   for (const ir::ProcessIR::Bind &B : P.binds)
     Out.binds.push_back({B.source, B.target, B.readOnly});
+  Out.tmpfs = P.tmpfs;
   Out.capsPresent = P.capsPresent;
   Out.capsKeep = P.capsPresent ? P.capsKeep : 0;
   Out.hasUid = P.uid.has_value();
