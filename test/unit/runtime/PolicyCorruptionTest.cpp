@@ -124,17 +124,18 @@ size_t prRecord(const F &f, size_t n) {
     at += sizeof(ProcessRecordHeader) + alignToSection(get32(f, at + 4));
   return at;
 }
-// The sample's k-th bind record (binds are the last kind).
-size_t prBind(const F &f, size_t k = 0) {
+// The sample's k-th process record of `kind`.
+size_t prKind(const F &f, ProcessRecordKind kind, size_t k = 0) {
   uint32_t count = get32(f, pr(f, 12));
   for (size_t n = 0; n < count; ++n) {
     size_t at = prRecord(f, n);
-    if (uint16_t(f[at] | f[at + 1] << 8) == uint16_t(ProcessRecordKind::Bind) && k-- == 0)
+    if (uint16_t(f[at] | f[at + 1] << 8) == uint16_t(kind) && k-- == 0)
       return at;
   }
-  ADD_FAILURE() << "the sample has no bind record " << k;
+  ADD_FAILURE() << "the sample has no such record";
   return 0;
 }
+size_t prBind(const F &f, size_t k = 0) { return prKind(f, ProcessRecordKind::Bind, k); }
 size_t firstNetRule(const F &f) {
   return ll(f, get64(f, entrySize(kLandlock)) - 3 * sizeof(LandlockNetRuleEntry));
 }
@@ -312,12 +313,22 @@ const Tamper kTampers[] = {
        std::memcpy(&f[r + 16 + split], "/data", 5);
      },
      ReadError::BadProcess, "bound twice"},
+    {"processTmpfsRelative", [](F &f) { f[prKind(f, ProcessRecordKind::Tmpfs) + 16] = 'h'; },
+     ReadError::BadProcess, "the path is not absolute"},
+    {"processTmpfsTwice",
+     [](F &f) {
+       // The second tmpfs ("${HOME}/.cache") becomes "/home" plus padding-length text.
+       size_t r = prKind(f, ProcessRecordKind::Tmpfs, 1);
+       set32(f, r + 4, 5);
+       std::memcpy(&f[r + 16], "/home\0\0\0\0\0\0\0\0\0\0\0", 16);
+     },
+     ReadError::BadProcess, "appears twice"},
     {"processGroupsWithoutFlag", [](F &f) { set32(f, pr(f, 0), get32(f, pr(f, 0)) & ~16u); },
      ReadError::BadProcess, "group record"},
     {"processHostnameWithoutUts", [](F &f) { set32(f, pr(f, 8), kNsAll & ~kNsUts); },
      ReadError::BadProcess, "uts namespace"},
-    {"processRecordKind", [](F &f) { f[prRecord(f, 0)] = 14; }, ReadError::BadProcess,
-     "unknown kind 14"},
+    {"processRecordKind", [](F &f) { f[prRecord(f, 0)] = 15; }, ReadError::BadProcess,
+     "unknown kind 15"},
     {"processRecordOrder", [](F &f) { f[prRecord(f, 4)] = 2; }, ReadError::BadProcess,
      "out of order"},
     {"processRecordSub", [](F &f) { f[prRecord(f, 1) + 2] = 1; }, ReadError::BadProcess,

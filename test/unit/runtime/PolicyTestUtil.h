@@ -44,6 +44,7 @@ inline ProcessPolicy sampleProcess() {
   pr.rootfsReadOnly = true;
   pr.hostDev = pr.hostTmp = true;
   pr.binds = {{"/srv/data", "/data", false}, {"${HOME}/src", "/work", true}};
+  pr.tmpfs = {"/home", "${HOME}/.cache"};
   pr.capsPresent = true;
   pr.capsKeep = uint64_t(1) << 10 | uint64_t(1) << 40; // CAP_NET_BIND_SERVICE, CAP_CHECKPOINT_RESTORE
   pr.hasUid = pr.hasGid = pr.hasGroups = true;
