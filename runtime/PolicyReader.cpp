@@ -17,7 +17,9 @@
 #include "runtime/BackendsSection.h"
 #include "runtime/Bpf.h"
 #include "runtime/LandlockAbi.h"
+#include "runtime/ByteCursor.h"
 #include "runtime/PolicyFormat.h"
+#include "runtime/ProcessSection.h"
 #include "runtime/Sha256.h"
 #include "runtime/Signature.h"
 
@@ -30,21 +32,11 @@ namespace kavach::runtime {
 
 namespace {
 
+using namespace bytes;
+
 constexpr uint64_t kHeaderSize = sizeof(FileHeader);
 constexpr uint64_t kEntrySize = sizeof(SectionEntry);
 
-uint32_t load32(const uint8_t *p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-uint64_t load64(const uint8_t *p) { return load32(p) | uint64_t(load32(p + 4)) << 32; }
-
-std::string vformat(const char *fmt, va_list ap) {
-  char buf[512];
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
-  return n < 0 ? std::string(fmt) : std::string(buf, std::min<size_t>(size_t(n), sizeof buf - 1));
-}
-
-using ULL = unsigned long long; // printf %llu, whatever uint64_t is
 
 const char *sectionName(uint32_t type) {
   switch (SectionType(type)) {
@@ -61,32 +53,6 @@ const char *sectionName(uint32_t type) {
   }
   return "unknown";
 }
-
-bool isAllZero(const uint8_t *p, size_t n) {
-  return std::all_of(p, p + n, [](uint8_t b) { return b == 0; });
-}
-
-// A bounds-checked sequential view of one section's payload.
-class Cursor {
-public:
-  Cursor(const uint8_t *p, uint64_t size) : p(p), left(size) {}
-  uint64_t remaining() const { return left; }
-  bool has(uint64_t n) const { return n <= left; }
-  // Callers check has() first; these never read past the end regardless.
-  uint32_t u32() { return left >= 4 ? load32(take(4)) : 0; }
-  uint64_t u64() { return left >= 8 ? load64(take(8)) : 0; }
-  const uint8_t *take(uint64_t n) {
-    const uint8_t *r = p;
-    n = std::min(n, left);
-    p += n;
-    left -= n;
-    return r;
-  }
-
-private:
-  const uint8_t *p;
-  uint64_t left;
-};
 
 struct Entry {
   uint32_t type;
@@ -481,189 +447,10 @@ ReadError Reader::readLandlock(size_t i, Policy &p) {
   return ReadError::None;
 }
 
-// The process section: a fixed header, then typed records in ascending kind
-// order (see PolicyFormat.h). Each field has exactly one encoding: a flag
-// bit says whether uid/gid/groups/caps are set and the value is 0 when not,
-// limits are strictly ascending, hostname and workdir appear at most once.
 ReadError Reader::readProcess(size_t i, Policy &p) {
-  using K = ProcessRecordKind;
-  Cursor c = payload(i);
-  ProcessPolicy pr;
-  pr.present = true;
-  uint32_t flags = c.u32(), bestEffort = c.u32(), ns = c.u32(), count = c.u32();
-  uint64_t caps = c.u64();
-  uint32_t uid = c.u32(), gid = c.u32();
-  if (flags & ~kProcFlagsKnown)
-    return fail(ReadError::BadProcess, "process flags 0x%x include unknown bits", flags);
-  if (bestEffort & ~kProcAll)
-    return fail(ReadError::BadProcess, "process best-effort bits 0x%x include unknown bits",
-                bestEffort);
-  if (ns & ~kNsAll)
-    return fail(ReadError::BadProcess, "process namespaces 0x%x include unknown bits", ns);
-  if (count > kMaxProcessRecords)
-    return fail(ReadError::BadProcess, "process record count %u exceeds the limit of %u", count,
-                kMaxProcessRecords);
-  pr.rootfsReadOnly = flags & kProcRootfsReadOnly;
-  pr.capsPresent = flags & kProcCapsPresent;
-  pr.hasUid = flags & kProcHasUid;
-  pr.hasGid = flags & kProcHasGid;
-  pr.hasGroups = flags & kProcHasGroups;
-  pr.envClear = flags & kProcEnvClear;
-  pr.hostDev = flags & kProcHostDev;
-  pr.hostTmp = flags & kProcHostTmp;
-  pr.bestEffort = bestEffort;
-  pr.namespaces = ns;
-  if (caps >> (kMaxCapability + 1))
-    return fail(ReadError::BadProcess,
-                "process capabilities 0x%llx include numbers above %u (CAP_LAST_CAP)", ULL(caps),
-                kMaxCapability);
-  if ((caps && !pr.capsPresent) || (uid && !pr.hasUid) || (gid && !pr.hasGid))
-    return fail(ReadError::BadProcess,
-                "process %s is set but its flag is not (flags 0x%x)",
-                caps && !pr.capsPresent ? "capability mask" : uid && !pr.hasUid ? "uid" : "gid",
-                flags);
-  if (pr.rootfsReadOnly && !(ns & kNsMount))
-    return fail(ReadError::BadProcess, "read-only rootfs without a mount namespace");
-  if ((pr.hostDev || pr.hostTmp) && !(ns & kNsMount))
-    return fail(ReadError::BadProcess, "host /dev or /tmp flag without a mount namespace");
-  pr.capsKeep = caps;
-  pr.uid = uid;
-  pr.gid = gid;
-  uint16_t lastKind = 0, lastLimit = 0;
-  for (uint32_t r = 0; r < count; ++r) {
-    if (!c.has(sizeof(ProcessRecordHeader)))
-      return fail(ReadError::BadProcess,
-                  "process record %u of %u extends past the end of the section", r, count);
-    const uint8_t *h = c.take(sizeof(ProcessRecordHeader));
-    uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
-    uint32_t len = load32(h + 4);
-    uint64_t value = load64(h + 8);
-    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Tmpfs))
-      return fail(ReadError::BadProcess, "process record %u has unknown kind %u", r, kind);
-    if (kind < lastKind)
-      return fail(ReadError::BadProcess, "process record %u (kind %u) is out of order after kind %u",
-                  r, kind, lastKind);
-    bool once = kind == uint16_t(K::Hostname) || kind == uint16_t(K::Workdir);
-    if (once && kind == lastKind)
-      return fail(ReadError::BadProcess, "process record %u: kind %u may appear only once", r,
-                  kind);
-    lastKind = kind;
-    bool valued = kind == uint16_t(K::Group) || kind == uint16_t(K::Limit);
-    bool bind = kind == uint16_t(K::Bind); // a string whose value splits it
-    if (len > kMaxPathLen || (valued && len != 0) || (!valued && len == 0) ||
-        (!valued && !bind && value != 0) || (bind && (value == 0 || value >= len)))
-      return fail(ReadError::BadProcess,
-                  "process record %u (kind %u) has length %u and value %llu, which its kind "
-                  "does not allow",
-                  r, kind, len, ULL(value));
-    if (kind != uint16_t(K::Limit) && sub != 0 && !(bind && sub == kBindReadOnly))
-      return fail(ReadError::BadProcess, "process record %u has nonzero sub-kind %u", r, sub);
-    if (!c.has(alignToSection(len)))
-      return fail(ReadError::BadProcess,
-                  "process record %u (length %u) extends past the end of the section", r, len);
-    const uint8_t *bytes = c.take(alignToSection(len));
-    if (memchr(bytes, 0, len))
-      return fail(ReadError::BadProcess, "process record %u has a NUL byte in its text", r);
-    if (!isAllZero(bytes + len, alignToSection(len) - len))
-      return fail(ReadError::BadProcess, "process record %u has nonzero padding", r);
-    std::string text(reinterpret_cast<const char *>(bytes), len);
-    switch (K(kind)) {
-    case K::Hostname:
-      if (len > kMaxHostnameLen || !(ns & kNsUts))
-        return fail(ReadError::BadProcess,
-                    "process hostname of %u bytes: it needs 1..%u bytes and a uts namespace", len,
-                    kMaxHostnameLen);
-      pr.hostname = std::move(text);
-      break;
-    case K::Group:
-      if (!pr.hasGroups || value > 0xffffffffu)
-        return fail(ReadError::BadProcess, "process group record %u (gid %llu) is not valid", r,
-                    ULL(value));
-      pr.groups.push_back(uint32_t(value));
-      break;
-    case K::Limit:
-      if (sub == 0 || sub > kLimitKindMax || sub <= lastLimit)
-        return fail(ReadError::BadProcess,
-                    "process limit record %u has kind %u; kinds are 1..%u, strictly ascending", r,
-                    sub, kLimitKindMax);
-      lastLimit = sub;
-      pr.limits.push_back({LimitKind(sub), value});
-      break;
-    case K::EnvPass:
-    case K::EnvSet: {
-      size_t eq = text.find('=');
-      bool set = kind == uint16_t(K::EnvSet);
-      if (set ? (eq == 0 || eq == std::string::npos) : eq != std::string::npos)
-        return fail(ReadError::BadProcess, "process environment record %u is not valid", r);
-      if (set)
-        pr.envSet.push_back({text.substr(0, eq), text.substr(eq + 1)});
-      else
-        pr.envPass.push_back(std::move(text));
-      break;
-    }
-    case K::Command:
-    case K::Workdir:
-      if (text[0] != '/')
-        return fail(ReadError::BadProcess, "process record %u: path is not absolute", r);
-      if (kind == uint16_t(K::Command))
-        pr.commands.push_back(std::move(text));
-      else
-        pr.workdir = std::move(text);
-      break;
-    case K::GuardBlock:
-    case K::GuardAllow:
-    case K::GuardShell:
-      if (text.find('/') != std::string::npos)
-        return fail(ReadError::BadProcess, "process guard record %u: a command name has a '/'", r);
-      (kind == uint16_t(K::GuardBlock)   ? pr.guardBlock
-       : kind == uint16_t(K::GuardAllow) ? pr.guardAllow
-                                         : pr.guardShells)
-          .push_back(std::move(text));
-      break;
-    case K::GuardPath:
-      if (text[0] != '/' && text.compare(0, 8, "${HOME}/") != 0)
-        return fail(ReadError::BadProcess,
-                    "process guard record %u: a sensitive path is neither absolute nor "
-                    "under ${HOME}/",
-                    r);
-      pr.guardPaths.push_back(std::move(text));
-      break;
-    case K::GuardPattern:
-      pr.guardPatterns.push_back(std::move(text));
-      break;
-    case K::Bind: {
-      BindMount b{text.substr(0, size_t(value)), text.substr(size_t(value)), sub == kBindReadOnly};
-      auto pathOk = [](const std::string &s) { return s[0] == '/' || s.compare(0, 2, "${") == 0; };
-      if (!(ns & kNsMount) || !pathOk(b.source) || !pathOk(b.target))
-        return fail(ReadError::BadProcess,
-                    "process bind record %u: a path is not absolute, or there is no mount "
-                    "namespace",
-                    r);
-      for (const BindMount &other : pr.binds)
-        if (other.target == b.target)
-          return fail(ReadError::BadProcess, "process bind record %u: target '%s' is bound twice",
-                      r, b.target.c_str());
-      pr.binds.push_back(std::move(b));
-      break;
-    }
-    case K::Tmpfs:
-      if (!(ns & kNsMount) || (text[0] != '/' && text.compare(0, 2, "${") != 0))
-        return fail(ReadError::BadProcess,
-                    "process tmpfs record %u: the path is not absolute, or there is no mount "
-                    "namespace",
-                    r);
-      for (const std::string &other : pr.tmpfs)
-        if (other == text)
-          return fail(ReadError::BadProcess, "process tmpfs record %u: '%s' appears twice", r,
-                      text.c_str());
-      pr.tmpfs.push_back(std::move(text));
-      break;
-    }
-  }
-  if (c.remaining() != 0)
-    return fail(ReadError::BadProcess, "%llu bytes follow the last process record",
-                ULL(c.remaining()));
-  p.process = std::move(pr);
+  std::string why;
+  if (!decodeProcess(data + entries[i].offset, entries[i].size, p.process, why))
+    return fail(ReadError::BadProcess, "%s", why.c_str());
   return ReadError::None;
 }
 
