@@ -7,8 +7,7 @@
 // Merging down the extends chain (sections are visited root first):
 //   namespaces       union: a child can add namespaces, never remove one;
 //   hostname         the most derived one wins (implies the uts namespace);
-//   rootfs read_only sticky; `dev` and `tmp` the most derived wins; binds
-//                    accumulate, a later bind of the same target replaces it;
+//   rootfs read_only sticky; dev, tmp, bind, tmpfs: see RootfsSema.cpp;
 //   user             per key (uid, gid, groups), the most derived wins;
 //   capabilities     the most derived section decides the whole set;
 //   limits, cpu      per limit, the most derived wins (`cpu { millicores N; }`
@@ -33,9 +32,7 @@
 
 #include <sys/capability.h>
 
-#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
-#include "llvm/Support/Path.h"
 
 #include <algorithm>
 
@@ -224,7 +221,7 @@ private:
   }
 
   void rootfs(const ast::Section &S) {
-    std::vector<std::pair<std::string, SMRange>> Seen; // this section's bind targets
+    RootfsTargets Seen; // this section's bind targets
     for (const ast::Stmt &St : S.stmts) {
       if (onUnsupported(St))
         continue;
@@ -238,105 +235,10 @@ private:
         D.error(St.range, "'read_only' takes no arguments");
         continue;
       }
-      if (is(W, "dev") || is(W, "tmp")) {
-        rootfsMount(St);
+      if (analyzeRootfsMount(Ctx, St, IR, Seen)) // dev, tmp, bind, tmpfs
         continue;
-      }
-      if (is(W, "bind")) {
-        bind(St, Seen);
-        continue;
-      }
-      if (is(W, "tmpfs")) {
-        tmpfs(St);
-        continue;
-      }
       unknownKey(W, "rootfs", {"read_only", "dev", "tmp", "bind", "tmpfs", "on_unsupported"});
     }
-  }
-
-  // `bind "SOURCE" [to "TARGET"] [read_only];`
-  void bind(const ast::Stmt &St, std::vector<std::pair<std::string, SMRange>> &Seen) {
-    const auto &Ws = St.words;
-    size_t N = Ws.size();
-    bool ReadOnly = N >= 3 && is(Ws[N - 1], "read_only");
-    size_t Paths = ReadOnly ? N - 1 : N;
-    bool Shape = Paths >= 2 && Ws[1].kind == ast::Word::Kind::String &&
-                 (Paths == 2 || (Paths == 4 && is(Ws[2], "to") &&
-                                 Ws[3].kind == ast::Word::Kind::String));
-    if (!Shape) {
-      D.error(St.range, "expected 'bind \"SOURCE\" [to \"TARGET\"] [read_only];'");
-      return;
-    }
-    std::optional<std::string> Source = expandPolicyPath(Ctx, Ws[1]);
-    std::optional<std::string> Target =
-        Paths == 4 ? expandPolicyPath(Ctx, Ws[3]) : Source;
-    if (!Source || !Target)
-      return;
-    const ast::Word &TargetWord = Paths == 4 ? Ws[3] : Ws[1];
-    SmallString<256> Norm(*Target);
-    sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
-    if (Norm == "/") {
-      D.error(TargetWord.range, "cannot bind over '/': bind below it, or use 'rootfs { "
-                                "read_only; }' and filesystem rules for the root");
-      return;
-    }
-    if (Source->size() + Target->size() > runtime::kMaxPathLen) {
-      D.error(St.range, "the source and target of a bind are longer than " +
-                            Twine(runtime::kMaxPathLen) + " bytes together");
-      return;
-    }
-    for (const auto &Other : Seen)
-      if (Other.first == *Target) {
-        D.error(TargetWord.range, "'" + *Target + "' is bound twice in this section");
-        D.note(Other.second, "the other bind is here");
-        return;
-      }
-    Seen.push_back({*Target, St.range});
-    // A parent policy's bind of the same target is replaced.
-    auto &Binds = IR.binds;
-    Binds.erase(std::remove_if(Binds.begin(), Binds.end(),
-                               [&](const ir::ProcessIR::Bind &B) { return B.target == *Target; }),
-                Binds.end());
-    Binds.push_back({*Source, *Target, ReadOnly, St.range});
-  }
-
-  // `tmpfs "PATH";`
-  void tmpfs(const ast::Stmt &St) {
-    if (St.words.size() != 2 || St.words[1].kind != ast::Word::Kind::String) {
-      D.error(St.range, "expected 'tmpfs \"PATH\";'");
-      return;
-    }
-    std::optional<std::string> Path = expandPolicyPath(Ctx, St.words[1]);
-    if (!Path)
-      return;
-    SmallString<256> Norm(*Path);
-    sys::path::remove_dots(Norm, /*remove_dot_dot=*/true, sys::path::Style::posix);
-    if (Norm == "/") {
-      D.error(St.words[1].range, "cannot put a tmpfs over '/'");
-      return;
-    }
-    if (std::find(IR.tmpfs.begin(), IR.tmpfs.end(), *Path) == IR.tmpfs.end())
-      IR.tmpfs.push_back(*Path);
-  }
-
-  // `dev minimal|host;` and `tmp private|host;`.
-  void rootfsMount(const ast::Stmt &St) {
-    const ast::Word &W = St.words.front();
-    bool Dev = is(W, "dev");
-    std::string Own = Dev ? "minimal" : "private";
-    if (St.words.size() != 2 || St.words[1].kind != ast::Word::Kind::Ident) {
-      D.error(St.range, "expected '" + W.text + " " + Own + ";' or '" + W.text +
-                            " host;' in 'rootfs'");
-      return;
-    }
-    const ast::Word &V = St.words[1];
-    if (!is(V, "host") && !is(V, Own)) {
-      D.error(V.range, "unknown " + W.text + " mode '" + V.text + "' (expected '" + Own +
-                           "' or 'host')");
-      D.suggest(V.range, V.text, {Own, "host"});
-      return;
-    }
-    (Dev ? IR.hostDev : IR.hostTmp) = is(V, "host");
   }
 
   std::optional<uint32_t> id(const ast::Word &W) {

@@ -26,6 +26,12 @@ void analyzeSections(SemaContext &Ctx, ir::PolicyIR &IR);
 // limits, env, commands) of policy `P`; called by analyzeSections in chain
 // order. Returns false when `S` is not a process section.
 bool analyzeProcessSection(SemaContext &Ctx, const ast::Section &S, ir::ProcessIR &IR);
+// One mount statement of a `rootfs` section (dev, tmp, bind, tmpfs;
+// RootfsSema.cpp); false when `S` is none of them. `Seen` holds the
+// section's bind targets so far (a target bound twice is an error).
+using RootfsTargets = std::vector<std::pair<std::string, llvm::SMRange>>;
+bool analyzeRootfsMount(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR,
+                        RootfsTargets &Seen);
 // `hostname "name";` directly in a policy body.
 void analyzeHostnameStmt(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR);
 
