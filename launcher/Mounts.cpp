@@ -166,21 +166,6 @@ std::vector<int> cloneBindSources(const ProcessPlan &plan) {
   return trees;
 }
 
-// Whether the sandbox's own file systems hold `path` (the private tmpfs
-// /tmp, the minimal /dev, a policy tmpfs), where a missing mount target may
-// be created.
-// Only the first `tmpfsMounted` policy tmpfs mounts count (those in place).
-bool inSandboxFs(const ProcessPlan &plan, const std::string &path, size_t tmpfsMounted) {
-  if ((!plan.policy->hostTmp && path.rfind("/tmp/", 0) == 0) ||
-      (!plan.policy->hostDev && path.rfind("/dev/", 0) == 0))
-    return true;
-  for (size_t i = 0; i < tmpfsMounted && i < plan.tmpfs.size(); ++i) {
-    const std::string &t = plan.tmpfs[i];
-    if (path.size() > t.size() && path.compare(0, t.size(), t) == 0 && path[t.size()] == '/')
-      return true;
-  }
-  return false;
-}
 
 // Creates `path` (a directory, or an empty file when `dir` is false) and
 // its missing parents; only ever called inside the sandbox's own tmpfs.
@@ -201,7 +186,7 @@ void mountTmpfs(const ProcessPlan &plan) {
     struct stat st;
     if (stat(path.c_str(), &st) != 0) {
       // Only inside the sandbox's own file systems (an earlier tmpfs too).
-      if (errno != ENOENT || !inSandboxFs(plan, path, i))
+      if (errno != ENOENT || !inSandboxFs(*plan.policy, plan.tmpfs, i, path))
         dieMount(errno, "tmpfs target '" + path + "' does not exist in the sandbox");
       createTarget(path, true);
     }
@@ -220,7 +205,7 @@ void attachBinds(const ProcessPlan &plan, const std::vector<int> &trees) {
       dieMount(errno, "bind source '" + b.source + "' cannot be used");
     if (stat(b.target.c_str(), &target) != 0) {
       // Never on the host: the launcher does not create files there.
-      if (errno != ENOENT || !inSandboxFs(plan, b.target, plan.tmpfs.size()))
+      if (errno != ENOENT || !inSandboxFs(*plan.policy, plan.tmpfs, plan.tmpfs.size(), b.target))
         dieMount(errno, "bind target '" + b.target +
                             "' does not exist in the sandbox (kavach-launch creates targets "
                             "only under its own /tmp and /dev)");
@@ -251,6 +236,19 @@ void attachBinds(const ProcessPlan &plan, const std::vector<int> &trees) {
 }
 
 } // namespace
+
+bool inSandboxFs(const runtime::ProcessPolicy &policy, const std::vector<std::string> &tmpfs,
+                 size_t tmpfsCount, const std::string &path) {
+  if ((!policy.hostTmp && path.rfind("/tmp/", 0) == 0) ||
+      (!policy.hostDev && path.rfind("/dev/", 0) == 0))
+    return true;
+  for (size_t i = 0; i < tmpfsCount && i < tmpfs.size(); ++i) {
+    const std::string &t = tmpfs[i];
+    if (path.size() > t.size() && path.compare(0, t.size(), t) == 0 && path[t.size()] == '/')
+      return true;
+  }
+  return false;
+}
 
 void setupMounts(const ProcessPlan &plan) {
   if (!(plan.namespaces & runtime::kNsMount))

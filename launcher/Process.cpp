@@ -22,6 +22,7 @@
 //    gaining capabilities, which the dry run says.
 #include "launcher/Process.h"
 
+#include "launcher/Mounts.h"
 #include "launcher/PathVars.h"
 
 #include <linux/capability.h>
@@ -133,13 +134,7 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
   // exist unless it lies in the sandbox's own file systems (its /tmp, /dev
   // and the tmpfs mounts before it), where the launcher creates it.
   auto ownFs = [&](const std::string &path) {
-    if ((!policy.hostTmp && path.rfind("/tmp/", 0) == 0) ||
-        (!policy.hostDev && path.rfind("/dev/", 0) == 0))
-      return true;
-    for (const std::string &t : plan.tmpfs)
-      if (path.size() > t.size() && path.compare(0, t.size(), t) == 0 && path[t.size()] == '/')
-        return true;
-    return false;
+    return inSandboxFs(policy, plan.tmpfs, plan.tmpfs.size(), path);
   };
   for (const std::string &rule : policy.tmpfs) {
     std::string path;
