@@ -21,6 +21,10 @@ __attribute__((format(printf, 1, 2))) std::string format(const char *fmt, ...) {
   return s;
 }
 
+// A bind or tmpfs path: absolute, or starting with a launch-time ${VAR}
+// (nonempty: the caller checked the record's length).
+bool mountPath(const std::string &s) { return s[0] == '/' || s.compare(0, 2, "${") == 0; }
+
 } // namespace
 
 // The process section: a fixed header, then typed records in ascending kind
@@ -171,8 +175,7 @@ bool decodeProcess(const uint8_t *data, uint64_t size, ProcessPolicy &out, std::
       break;
     case K::Bind: {
       BindMount b{text.substr(0, size_t(value)), text.substr(size_t(value)), sub == kBindReadOnly};
-      auto pathOk = [](const std::string &s) { return s[0] == '/' || s.compare(0, 2, "${") == 0; };
-      if (!(ns & kNsMount) || !pathOk(b.source) || !pathOk(b.target))
+      if (!(ns & kNsMount) || !mountPath(b.source) || !mountPath(b.target))
         return fail("process bind record %u: a path is not absolute, or there is no mount "
                     "namespace",
                     r);
@@ -184,7 +187,7 @@ bool decodeProcess(const uint8_t *data, uint64_t size, ProcessPolicy &out, std::
       break;
     }
     case K::Tmpfs:
-      if (!(ns & kNsMount) || (text[0] != '/' && text.compare(0, 2, "${") != 0))
+      if (!(ns & kNsMount) || !mountPath(text))
         return fail("process tmpfs record %u: the path is not absolute, or there is no mount "
                     "namespace",
                     r);
