@@ -132,8 +132,9 @@ const runtime::BackendScoreEntry *entry(const std::vector<runtime::BackendScoreE
   return nullptr;
 }
 
-// The policy parts gvisor does not enforce (runsc has no Landlock; the
-// bare config has no inner launcher for the command allowlist).
+// The policy parts gvisor does not enforce (runsc has no Landlock and no
+// user namespace; the bare config has no inner launcher for the command
+// allowlist).
 std::string gvisorUnenforced(const runtime::Policy &p) {
   std::string out;
   auto add = [&](const char *what) { out += (out.empty() ? "" : ", ") + std::string(what); };
@@ -147,6 +148,9 @@ std::string gvisorUnenforced(const runtime::Policy &p) {
     add("the Landlock scopes");
   if (!p.process.commands.empty())
     add("the command allowlist");
+  // runsc accepts config.json's uid/gid mappings and ignores them (measured).
+  if (p.process.namespaces & runtime::kNsUser)
+    add("the user namespace");
   return out;
 }
 

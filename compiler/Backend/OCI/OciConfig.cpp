@@ -19,19 +19,22 @@
 //  - namespaces: pid, ipc, uts, mount, cgroup, and network unless the policy
 //    allows TCP ports (then the host network, with Landlock's port rules
 //    inside); a network namespace with no interfaces is `network none`;
+//    user with the mappings kavach-launch writes as root (addUserNamespace);
 //  - linux.seccomp: SeccompProfile.cpp; with the inner launcher plus its
 //    own calls (LauncherSyscalls.def); annotations carry the same filter
 //    precompiled for crun and the per-backend scores for `--backend auto`.
 // The inner launcher (--inside-oci) then applies only what OCI has no field
 // for: Landlock, the exact filter, the env section, the command allowlist.
-// Not done: a user namespace with uid/gid mappings (the container always
-// gets pid, ipc, uts, mount and cgroup namespaces; `namespaces { user; }`
-// is a degradation warning), hooks, devices.
+// Not done: hooks, devices; mappings onto an unprivileged host range (what
+// Docker's userns-remap does): the process backend maps ids to themselves
+// too, and one policy means the same thing on every backend.
 #include "compiler/Backend/OCI/OciConfig.h"
 
 #include "compiler/Backend/Process/ProcessBackend.h"
 #include "runtime/OciTemplate.h"
 #include "runtime/PolicyFormat.h"
+
+#include <algorithm>
 
 #include <sys/capability.h>
 
@@ -158,9 +161,45 @@ void applyProcess(const runtime::ProcessPolicy &P, Object &Process, Object &Linu
     Linux["resources"] = std::move(Resources);
   if (!P.hostname.empty())
     Hostname = P.hostname;
-  if (P.namespaces & runtime::kNsUser)
-    Degraded.push_back("namespaces: the container gets no user namespace (no uid/gid mappings "
-                       "are emitted); its root is the host's root without capabilities");
+}
+
+// One-id lines "N maps to N" for each distinct id, in order.
+Array identityMappings(std::initializer_list<uint32_t> First, const std::vector<uint32_t> &More) {
+  std::vector<uint32_t> Ids(First);
+  Ids.insert(Ids.end(), More.begin(), More.end());
+  Array Lines;
+  for (size_t I = 0; I < Ids.size(); ++I)
+    if (std::find(Ids.begin(), Ids.begin() + I, Ids[I]) == Ids.begin() + I)
+      Lines.push_back(Object{{"containerID", int64_t(Ids[I])},
+                             {"hostID", int64_t(Ids[I])},
+                             {"size", 1}});
+  return Lines;
+}
+
+// namespaces { user; }: the mappings kavach-launch writes when it runs as
+// root (launcher/Namespaces.cpp, writeIdMaps): 0 and the policy's ids, each
+// mapped to itself. Capabilities kept in the container then count only in
+// its own namespaces: no device nodes, no host-wide administration, even as
+// root (test/oci/user-namespace.test: mknod with CAP_MKNOD fails under runc
+// and crun as under the process backend). runsc 2022-12-19 accepts the
+// mappings and ignores them (its uid_map is the whole range): degraded.
+void addUserNamespace(const runtime::ProcessPolicy &P, bool HostNet, bool ForGvisor,
+                      Object &Linux, Array &Mounts, std::vector<std::string> &Degraded) {
+  if (Array *Ns = Linux.getArray("namespaces"))
+    Ns->push_back(Object{{"type", "user"}});
+  Linux["uidMappings"] = identityMappings({0, P.hasUid ? P.uid : 0}, {});
+  Linux["gidMappings"] =
+      identityMappings({0, P.hasGid ? P.gid : 0}, P.hasGroups ? P.groups : std::vector<uint32_t>{});
+  // sysfs belongs to the network namespace's user namespace: with the host
+  // network it cannot be mounted from a new one (runc: EPERM), so bind the
+  // host's read-only instead, as `runc spec --rootless` does.
+  if (HostNet)
+    for (Value &M : Mounts)
+      if (Object *O = M.getAsObject(); O && O->getString("destination") == llvm::StringRef("/sys"))
+        *O = mount("/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"});
+  if (ForGvisor)
+    Degraded.push_back("namespaces: runsc ignores uid/gid mappings: gvisor gives no user "
+                       "namespace");
 }
 
 } // namespace
@@ -228,6 +267,8 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   runtime::ProcessPolicy PP = process::lowerProcess(IR);
   if (PP.present)
     applyProcess(PP, Process, Linux, Hostname, Degraded);
+  if (PP.present && (PP.namespaces & runtime::kNsUser))
+    addUserNamespace(PP, HostNet, O.killThreadOnly, Linux, Mounts, Degraded);
   // rootfs { tmpfs ...; bind ...; }: after the default mounts (a target
   // under /tmp or /dev lands in the container's own), the tmpfs mounts
   // before the binds, as kavach-launch mounts them.

@@ -15,5 +15,5 @@ mkdir -p "$dir/bin" "$dir/tmp" "$dir/proc" "$dir/dev" "$dir/sys" "$dir/etc"
 chmod 1777 "$dir/tmp"
 cp "$busybox" "$dir/bin/busybox"
 cp "$probe" "$dir/bin/kavach-probe"
-for applet in sh echo cat true ls grep id; do ln -s busybox "$dir/bin/$applet"; done
+for applet in sh echo cat true ls grep id mknod; do ln -s busybox "$dir/bin/$applet"; done
 echo 'root:x:0:0:root:/:/bin/sh' > "$dir/etc/passwd"
