@@ -23,8 +23,29 @@ def tool(name):
 
 config.substitutions.append(("%kavachc", tool("kavachc")))
 config.substitutions.append(("%kavach-launch", tool("kavach-launch")))
-config.substitutions.append(("%probe", tool("kavach-probe")))
-config.substitutions.append(("%escape", tool("kavach-escape")))
+# Many sandboxes get a fresh tmpfs on /tmp, which hides the host's /tmp. When
+# the build tree lives there (a CI clone in /tmp), the tests' scratch files
+# (%t) go to a directory under /var/tmp instead, and the programs that run
+# inside sandboxes (the probes) are copied next to them.
+def sandbox_visible_tools():
+    obj = os.path.realpath(config.kavach_obj_root)
+    if not obj.startswith("/tmp/"):
+        return config.kavach_tools_dir
+    import hashlib
+    import shutil
+    outside = "/var/tmp/kavach-lit-" + hashlib.sha256(obj.encode()).hexdigest()[:12]
+    os.makedirs(os.path.join(outside, "bin"), exist_ok=True)
+    config.test_exec_root = os.path.join(outside, "test")
+    for name in ("kavach-probe", "kavach-escape"):
+        if os.path.exists(tool(name)):
+            shutil.copy2(tool(name), os.path.join(outside, "bin", name))
+    lit_config.note("build tree is under /tmp, which sandboxes replace: test files and "
+                    "probes are in %s" % outside)
+    return os.path.join(outside, "bin")
+
+visible_tools = sandbox_visible_tools()
+config.substitutions.append(("%probe", os.path.join(visible_tools, "kavach-probe")))
+config.substitutions.append(("%escape", os.path.join(visible_tools, "kavach-escape")))
 config.substitutions.append(("%stdlib", config.kavach_stdlib_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 # lit itself, for tests that run a lit suite (the installed configuration's test).
@@ -131,13 +152,6 @@ if os.path.exists(launcher):
     if "not a dynamic executable" in (r.stdout + r.stderr):
         config.available_features.add("static-launcher")
 
-# Tests that mount a fresh tmpfs on /tmp inside the sandbox cannot reach the
-# probe binaries when the build tree itself lives under /tmp (e.g. a CI clone
-# in /tmp): they are marked UNSUPPORTED there, with this note.
-if os.path.realpath(config.kavach_obj_root).startswith("/tmp/"):
-    lit_config.note("build tree is under /tmp: tests that mount a tmpfs on /tmp are unsupported")
-else:
-    config.available_features.add("build-outside-tmp")
 
 # Container runtimes for the test/oci suite (runc, crun, runsc, podman): a
 # feature when the program is on PATH and `PROGRAM --version` works; the
