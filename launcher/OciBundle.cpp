@@ -9,6 +9,8 @@
 #include "launcher/OciBundle.h"
 
 #include "launcher/Die.h"
+#include "launcher/PathVars.h"
+#include "runtime/OciMounts.h"
 #include "runtime/OciTemplate.h"
 #include "runtime/PolicyIO.h"
 
@@ -25,25 +27,10 @@
 namespace kavach::launch {
 namespace {
 
-std::string jsonString(const char *s) {
-  std::string out = "\"";
-  for (const unsigned char *p = reinterpret_cast<const unsigned char *>(s); *p; ++p) {
-    if (*p == '"' || *p == '\\') {
-      out += '\\';
-      out += char(*p);
-    } else if (*p < 0x20) {
-      out += strFormat("\\u%04x", *p);
-    } else {
-      out += char(*p); // UTF-8 passes through; JSON allows it unescaped
-    }
-  }
-  return out + "\"";
-}
-
 std::string jsonList(char **items) {
   std::string out;
   for (char **p = items; p && *p; ++p)
-    out += (out.empty() ? "" : ", ") + jsonString(*p);
+    out += (out.empty() ? "" : ", ") + runtime::jsonString(*p);
   return out;
 }
 
@@ -132,10 +119,37 @@ void removeAtExit() {
 
 } // namespace
 
+// The policy's tmpfs and bind mounts for the template's mounts placeholder,
+// ${VARS} resolved now, as the process backend resolves them. A path that
+// cannot be resolved, or a bind source that does not exist, stops the launch
+// (the runtime would otherwise fail late, or mount less than the policy says).
+static std::string policyMounts(const runtime::ProcessPolicy &policy) {
+  return runtime::ociPolicyMounts(
+      policy, [](const std::string &path, runtime::MountPathRole role, std::string &out) {
+        using runtime::MountPathRole;
+        const char *what = role == MountPathRole::Tmpfs        ? "tmpfs"
+                           : role == MountPathRole::BindSource ? "bind source"
+                                                               : "bind target";
+        Problem problem;
+        if (!expandPathVars(path, out, problem)) {
+          problem.what = strFormat("%s '%s': %s", what, path.c_str(), problem.what.c_str());
+          dieWith(problem);
+        }
+        struct stat st;
+        if (role == MountPathRole::BindSource && stat(out.c_str(), &st) != 0) {
+          int err = errno;
+          dieWith({strFormat("bind source '%s' cannot be used", out.c_str()), err,
+                   "a bind's source must exist on the host"});
+        }
+        return true;
+      });
+}
+
 std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
-                         const std::string &rootfs, const std::string &bundle) {
+                         const std::string &rootfs, const std::string &bundle,
+                         const std::string &mounts) {
   auto inner = [](const std::string &path) {
-    std::string q = jsonString(path.c_str());
+    std::string q = runtime::jsonString(path);
     return q.substr(1, q.size() - 2);
   };
   std::string out = tmpl;
@@ -143,6 +157,7 @@ std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
   replaceOnce(out, runtime::kOciEnvMarker, jsonList(envp));
   replaceOnce(out, runtime::kOciRootfsMarker, inner(rootfs));
   replaceOnce(out, runtime::kOciBundleMarker, inner(bundle));
+  replaceOnce(out, runtime::kOciMountsMarker, mounts); // at most once (reader)
   return out;
 }
 
@@ -187,7 +202,8 @@ Bundle createBundle(const std::string &tmpl, bool inner, bool bestEffort,
   for (char **p = args; *p; ++p)
     tail.push_back(*p);
   tail.push_back(nullptr);
-  std::string config = fillTemplate(tmpl, tail.data(), envp, rootfs, b.dir);
+  std::string config =
+      fillTemplate(tmpl, tail.data(), envp, rootfs, b.dir, policyMounts(policy.process));
   writeFile(b.dir + "/config.json", config.data(), config.size(), 0600);
   return b;
 }

@@ -15,9 +15,11 @@ struct Bundle {
 };
 
 // The template with its placeholders replaced (runtime/OciTemplate.h);
-// values are JSON-escaped here.
+// values are JSON-escaped here. `mounts`: the text for the mounts
+// placeholder (runtime/OciMounts.h), possibly empty.
 std::string fillTemplate(const std::string &tmpl, char **args, char **envp,
-                         const std::string &rootfs, const std::string &bundle);
+                         const std::string &rootfs, const std::string &bundle,
+                         const std::string &mounts);
 
 // Creates the bundle under $TMPDIR (else /tmp), mode 0700. With `inner`
 // copies this executable (static) and writes the (verified) policy into

@@ -126,12 +126,16 @@ bool decodeBackends(const uint8_t *data, uint64_t size, BackendsPolicy &out, std
       unsigned args = countOccurrences(text, kOciArgsMarker),
                env = countOccurrences(text, kOciEnvMarker),
                root = countOccurrences(text, kOciRootfsMarker),
-               bundle = countOccurrences(text, kOciBundleMarker);
+               bundle = countOccurrences(text, kOciBundleMarker),
+               mounts = countOccurrences(text, kOciMountsMarker);
       if (args != 1 || env != 1 || root != 1 || bundle != (inner ? 1u : 0u))
         return fail(rec + ": the config.json template has args/env/rootfs/bundle placeholders " +
                     std::to_string(args) + "/" + std::to_string(env) + "/" +
                     std::to_string(root) + "/" + std::to_string(bundle) + " times, not 1/1/1/" +
                     (inner ? "1" : "0"));
+      if (mounts > 1)
+        return fail(rec + ": the config.json template has the mounts placeholder " +
+                    std::to_string(mounts) + " times, not at most once");
       (inner ? b.ociInner : b.ociBare) = std::move(text);
       continue;
     }

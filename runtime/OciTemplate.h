@@ -12,10 +12,15 @@
 //                     policy computes, as JSON strings (may be empty);
 //   @kavach:rootfs@   inside a string: the root file system directory;
 //   @kavach:bundle@   inside a string: the bundle directory (OciInner only:
-//                     the source of the /.kavach bind mount).
+//                     the source of the /.kavach bind mount);
+//   ,"@kavach:mounts@"  the last element of "mounts" with its comma, when the
+//                     policy has rootfs { tmpfs/bind } mounts: they are
+//                     written at launch (runtime/OciMounts.h), when their
+//                     ${VARS} can be resolved.
 // The reader accepts a template only if args, env and rootfs occur exactly
-// once and bundle exactly once (OciInner) or never (OciBare), so filling in
-// can neither miss one nor change JSON structure elsewhere.
+// once, bundle exactly once (OciInner) or never (OciBare) and mounts at most
+// once, so filling in can neither miss one nor change JSON structure
+// elsewhere.
 #pragma once
 
 namespace kavach::runtime {
@@ -24,5 +29,6 @@ inline constexpr const char kOciArgsMarker[] = "\"@kavach:args@\"";
 inline constexpr const char kOciEnvMarker[] = "\"@kavach:env@\"";
 inline constexpr const char kOciRootfsMarker[] = "@kavach:rootfs@";
 inline constexpr const char kOciBundleMarker[] = "@kavach:bundle@";
+inline constexpr const char kOciMountsMarker[] = ",\"@kavach:mounts@\"";
 
 } // namespace kavach::runtime

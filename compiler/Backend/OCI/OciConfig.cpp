@@ -31,6 +31,7 @@
 #include "compiler/Backend/OCI/OciConfig.h"
 
 #include "compiler/Backend/Process/ProcessBackend.h"
+#include "runtime/OciMounts.h"
 #include "runtime/OciTemplate.h"
 #include "runtime/PolicyFormat.h"
 
@@ -270,33 +271,33 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   if (PP.present && (PP.namespaces & runtime::kNsUser))
     addUserNamespace(PP, HostNet, O.killThreadOnly, Linux, Mounts, Degraded);
   // rootfs { tmpfs ...; bind ...; }: after the default mounts (a target
-  // under /tmp or /dev lands in the container's own), the tmpfs mounts
-  // before the binds, as kavach-launch mounts them.
-  for (const std::string &T : PP.tmpfs) {
-    if (T.find("${") != std::string::npos) {
-      Degraded.push_back("rootfs: the tmpfs on '" + T + "' uses a launch-time variable, which "
-                         "config.json cannot hold: not mounted");
-      continue;
+  // under /tmp or /dev lands in the container's own). A template leaves them
+  // to kavach-launch, which resolves their ${VARS} at launch.
+  if (O.placeholders && (!PP.tmpfs.empty() || !PP.binds.empty())) {
+    llvm::StringRef Marker = runtime::kOciMountsMarker; // ,"@kavach:mounts@"
+    Mounts.push_back(Marker.drop_front(2).drop_back().str());
+  } else if (!O.placeholders) {
+    std::string Text = runtime::ociPolicyMounts(
+        PP, [&](const std::string &Path, runtime::MountPathRole Role, std::string &Out) {
+          if (Path.find("${") != std::string::npos) {
+            const char *What = Role == runtime::MountPathRole::Tmpfs        ? "tmpfs on"
+                               : Role == runtime::MountPathRole::BindSource ? "bind of"
+                                                                            : "bind to";
+            Degraded.push_back(std::string("rootfs: the ") + What + " '" + Path +
+                               "' uses a launch-time variable, which config.json cannot hold: "
+                               "not mounted (kavach-launch --backend oci mounts it)");
+            return false;
+          }
+          Out = Path;
+          return true;
+        });
+    if (!Text.empty()) {
+      llvm::Expected<Value> Parsed = parse("[" + Text.substr(1) + "]");
+      if (!Parsed)
+        return Parsed.takeError();
+      for (Value &M : *Parsed->getAsArray())
+        Mounts.push_back(std::move(M));
     }
-    Mounts.push_back(Object{{"destination", T},
-                            {"type", "tmpfs"},
-                            {"source", "tmpfs"},
-                            {"options", Array{"nosuid", "nodev", "mode=755"}}});
-  }
-  for (const runtime::BindMount &B : PP.binds) {
-    if (B.source.find("${") != std::string::npos || B.target.find("${") != std::string::npos) {
-      Degraded.push_back("rootfs: the bind of '" + B.source + "' to '" + B.target +
-                         "' uses a launch-time variable, which config.json cannot hold: "
-                         "not mounted");
-      continue;
-    }
-    Array Opts{"rbind"}; // the source's flags, as kavach-launch keeps them
-    if (B.readOnly)
-      Opts.push_back("ro");
-    Mounts.push_back(Object{{"destination", B.target},
-                            {"type", "bind"},
-                            {"source", B.source},
-                            {"options", std::move(Opts)}});
   }
   if (!O.innerLauncher && (!PP.commands.empty() || PP.envClear || !PP.envSet.empty() ||
                            !PP.envPass.empty()) && !O.placeholders)

@@ -17,7 +17,7 @@ using ::testing::HasSubstr;
 
 const char kInner[] = R"({"process":{"args":["/.kavach/kavach-launch","--",
 "@kavach:args@"],"env":["@kavach:env@"]},"root":{"path":"@kavach:rootfs@"},
-"mounts":[{"source":"@kavach:bundle@/kavach"}]})";
+"mounts":[{"source":"@kavach:bundle@/kavach"},"@kavach:mounts@"]})";
 const char kBare[] = R"({"process":{"args":["@kavach:args@"],"env":["@kavach:env@"]},
 "root":{"path":"@kavach:rootfs@"}})";
 
@@ -94,6 +94,11 @@ TEST(BackendsSection, RejectsMalformedContent) {
       {"no bundle in the inner template",
        [](BackendsPolicy &b) { b.ociInner = b.ociBare; },
        "placeholders"},
+      {"mounts placeholder twice",
+       [](BackendsPolicy &b) {
+         b.ociBare += std::string(kOciMountsMarker) + std::string(kOciMountsMarker);
+       },
+       "mounts placeholder 2 times"},
       {"NUL in a template",
        [](BackendsPolicy &b) { b.ociBare += std::string(1, '\0'); },
        "NUL"},
