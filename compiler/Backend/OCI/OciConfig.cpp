@@ -14,11 +14,14 @@
 //    100 ms period; wall_time has no OCI field (a degradation warning);
 //  - root: "rootfs" in the bundle, read-only; a tmpfs on /tmp so a
 //    read-only root still has scratch space (Landlock decides who may use it);
-//  - mounts, maskedPaths, readonlyPaths: those of `runc spec`, plus the
-//    read-only bind of the bundle's `kavach` directory on /.kavach;
+//  - mounts, maskedPaths, readonlyPaths: those of `runc spec` (the host's
+//    /dev and /tmp bound for `rootfs { dev host; tmp host; }`), plus the
+//    read-only bind of the bundle's `kavach` directory on /.kavach, then the
+//    policy's tmpfs and bind mounts;
 //  - namespaces: pid, ipc, uts, mount, cgroup, and network unless the policy
-//    allows TCP ports (then the host network, with Landlock's port rules
-//    inside); a network namespace with no interfaces is `network none`;
+//    allows TCP ports and asks for no net namespace (then the host network,
+//    with Landlock's port rules inside); a network namespace with no
+//    interfaces is `network none`;
 //    user with the mappings kavach-launch writes as root (addUserNamespace);
 //  - linux.seccomp: SeccompProfile.cpp; with the inner launcher plus its
 //    own calls (LauncherSyscalls.def); annotations carry the same filter
@@ -234,15 +237,26 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
       {"rlimits", Array{Object{{"type", "RLIMIT_NOFILE"}, {"hard", 1024}, {"soft", 1024}}}},
       {"noNewPrivileges", true}};
 
-  Array Mounts{
-      mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"}),
-      mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}),
-      mount("/dev/pts", "devpts", "devpts",
-            {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}),
-      mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}),
-      mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}),
-      mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}),
-      mount("/tmp", "tmpfs", "tmpfs", {"nosuid", "nodev", "mode=1777", "size=65536k"})};
+  runtime::ProcessPolicy PP = process::lowerProcess(IR);
+  Array Mounts{mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"})};
+  // rootfs { dev host; tmp host; }: the host's /dev or /tmp bound in, as the
+  // process backend keeps them (runc and crun make no /dev of their own
+  // when /dev is a bind mount).
+  if (PP.hostDev) {
+    Mounts.push_back(mount("/dev", "bind", "/dev", {"rbind"}));
+  } else {
+    Mounts.push_back(
+        mount("/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"}));
+    Mounts.push_back(mount("/dev/pts", "devpts", "devpts",
+                           {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}));
+    Mounts.push_back(
+        mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}));
+    Mounts.push_back(mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}));
+  }
+  Mounts.push_back(mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}));
+  Mounts.push_back(PP.hostTmp ? mount("/tmp", "bind", "/tmp", {"rbind"})
+                              : mount("/tmp", "tmpfs", "tmpfs",
+                                      {"nosuid", "nodev", "mode=1777", "size=65536k"}));
   std::string KavachDir = O.placeholders ? std::string(runtime::kOciBundleMarker) + "/kavach"
                                          : std::string("kavach");
   if (O.innerLauncher)
@@ -252,7 +266,11 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   Array Ns;
   for (const char *T : {"pid", "ipc", "uts", "mount", "cgroup"})
     Ns.push_back(Object{{"type", T}});
-  bool HostNet = IR.landlock.netPresent && !IR.landlock.networkNone;
+  // An explicit `namespaces { net; }` keeps its empty network namespace
+  // even when the policy lists TCP ports (then inert, as under the process
+  // backend; lint rule inert-connect).
+  bool HostNet = IR.landlock.netPresent && !IR.landlock.networkNone &&
+                 !(PP.namespaces & runtime::kNsNet);
   if (!HostNet)
     Ns.push_back(Object{{"type", "network"}});
 
@@ -265,7 +283,6 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
       {"readonlyPaths", strings({"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
                                  "/proc/sysrq-trigger"})}};
   std::string Hostname = "kavach";
-  runtime::ProcessPolicy PP = process::lowerProcess(IR);
   if (PP.present)
     applyProcess(PP, Process, Linux, Hostname, Degraded);
   if (PP.present && (PP.namespaces & runtime::kNsUser))
