@@ -50,7 +50,11 @@ void explainProcess(const runtime::ProcessPolicy &p) {
                            "reports how the command ended)"
                          : "replaces itself with the command (no supervisor)");
   std::vector<std::string> ns;
-  if (p.namespaces & runtime::kNsUser)
+  if (p.hostIdCount)
+    ns.push_back(strFormat("its own user ids, %u of them, whose root is host uid %u, not the "
+                           "host's root (a user namespace with host_ids)",
+                           unsigned(p.hostIdCount), unsigned(p.hostIdBase)));
+  else if (p.namespaces & runtime::kNsUser)
     ns.push_back("its own user ids (a user namespace)");
   if (p.namespaces & runtime::kNsPid)
     ns.push_back("only its own processes, with kavach-launch as pid 1 (a pid namespace)");

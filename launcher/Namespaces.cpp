@@ -25,6 +25,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -60,7 +61,10 @@ bool writeProc(pid_t pid, const char *file, const std::string &text, std::string
 // The uid_map, gid_map and setgroups of `pid`'s user namespace.
 bool writeIdMaps(pid_t pid, const ProcessPlan &plan, std::string &why) {
   std::string uidMap, gidMap;
-  if (plan.mapWithHelper) {
+  if (plan.hostIdRange) {
+    const runtime::ProcessPolicy &p = *plan.policy;
+    uidMap = gidMap = strFormat("0 %u %u\n", unsigned(p.hostIdBase), unsigned(p.hostIdCount));
+  } else if (plan.mapWithHelper) {
     uidMap = "0 0 1\n";
     if (plan.targetUid != 0)
       uidMap += strFormat("%u %u 1\n", unsigned(plan.targetUid), unsigned(plan.targetUid));
@@ -85,6 +89,18 @@ bool writeIdMaps(pid_t pid, const ProcessPlan &plan, std::string &why) {
       return false;
   }
   return writeProc(pid, "uid_map", uidMap, why) && writeProc(pid, "gid_map", gidMap, why);
+}
+
+// After host_ids maps are written: this process still has the host's ids,
+// which the new namespace does not map (files it created would fail with
+// EOVERFLOW). Become the namespace's root (host id BASE) before any set-up;
+// the capabilities stay (the change is to the namespace's root). The host's
+// supplementary groups are unmapped too: cleared.
+void becomeRangeRoot(const ProcessPlan &plan) {
+  if (!plan.hostIdRange)
+    return;
+  if (setgroups(0, nullptr) != 0 || setresgid(0, 0, 0) != 0 || setresuid(0, 0, 0) != 0)
+    die(kExitSetup, errno, "namespaces: cannot become root of the host_ids user namespace");
 }
 
 [[noreturn]] void dieNamespaces(const ProcessPlan &plan, int err, const char *what) {
@@ -168,6 +184,7 @@ void unshareInPlace(ProcessPlan &plan, bool bestEffort) {
     dieNamespaces(plan, err, "cannot create the user namespace");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
     die(kExitSetup, 0, "namespaces: the uid/gid maps could not be written");
+  becomeRangeRoot(plan);
 }
 
 } // namespace
@@ -216,6 +233,7 @@ void enterNamespaces(ProcessPlan &plan, Cgroup &cgroup, bool bestEffort) {
       _exit(kExitSetup); // the parent failed and said why
     close(sync[0]);
     sigprocmask(SIG_SETMASK, &oldMask, nullptr);
+    becomeRangeRoot(plan);
     if ((plan.namespaces & runtime::kNsCgroup) && unshare(CLONE_NEWCGROUP) != 0 &&
         !degradeNamespaces(plan, runtime::kNsCgroup, errno, bestEffort))
       dieNamespaces(plan, errno, "cannot create the cgroup namespace");

@@ -28,6 +28,7 @@ void keepInnerParts(runtime::Policy &policy) {
   p.hasUid = p.hasGid = p.hasGroups = false;
   p.uid = p.gid = 0;
   p.groups.clear();
+  p.hostIdBase = p.hostIdCount = 0; // config.json's uid/gid mappings
   p.limits.clear();
   p.bestEffort = 0;
 }

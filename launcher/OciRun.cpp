@@ -125,6 +125,14 @@ void runContainer(const Options &o, const runtime::Policy &p, bool inner) {
     die(kExitSetup, 0, "--backend %s needs root: kavach-launch does not set up rootless "
                        "containers",
         inner ? "oci" : "gvisor");
+  // With host_ids the runtime sets the container up as the mapped root,
+  // which may not create directories in a rootfs the host's root owns.
+  struct stat st;
+  if (inner && p.process.hostIdCount && stat((rootfs + "/.kavach").c_str(), &st) != 0)
+    dieWith({strFormat("--rootfs %s has no /.kavach directory", rootfs.c_str()), errno,
+             strFormat("with host_ids the runtime works as host uid %u and cannot create it: "
+                       "mkdir %s/.kavach, or give the rootfs to the mapped ids (chown -R)",
+                       unsigned(p.process.hostIdBase), rootfs.c_str())});
 
   const char *runtimeName = inner ? "runc" : "runsc";
   if (inner && o.runtime) {

@@ -99,6 +99,16 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
   }
   bool userNs = plan.namespaces & runtime::kNsUser;
   plan.mapWithHelper = userNs && plan.privileged;
+  // user { host_ids ...; }: writing a map of other host ids than one's own
+  // needs CAP_SETUID/CAP_SETGID in the parent namespace.
+  if (policy.hostIdCount && plan.mapWithHelper)
+    plan.hostIdRange = true;
+  else if (policy.hostIdCount)
+    refuseOrDegrade(plan, runtime::kProcUser, bestEffort,
+                    {"host_ids needs a privileged caller: only root may map a range of host ids",
+                     EPERM, "run as root, or allow best effort (the caller's own id is mapped)"},
+                    "host_ids is not applied (unprivileged caller): the sandbox's ids map to "
+                    "the caller's");
 
   if (plan.namespaces) {
     std::string names;
@@ -109,7 +119,12 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
                            (plan.implicitUserNs ? " (user: implicit, the caller is unprivileged)"
                                                 : ""));
   }
-  if (userNs)
+  if (plan.hostIdRange)
+    plan.details.push_back(strFormat(
+        "uid and gid maps: 0..%u -> %u..%u (host_ids; written from the parent namespace)",
+        unsigned(policy.hostIdCount - 1), unsigned(policy.hostIdBase),
+        unsigned(policy.hostIdBase + (policy.hostIdCount - 1))));
+  else if (userNs)
     plan.details.push_back(strFormat(
         "uid map: %u -> %u, gid map: %u -> %u%s", unsigned(plan.targetUid),
         unsigned(plan.mapWithHelper ? plan.targetUid : plan.outerUid), unsigned(plan.targetGid),

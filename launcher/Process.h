@@ -31,6 +31,7 @@ struct ProcessPlan {
   uint32_t namespaces = 0;     // what will be created (kNs*), implicit user ns included
   bool implicitUserNs = false; // added because the caller is unprivileged
   bool mapWithHelper = false;  // a privileged helper writes the uid/gid maps
+  bool hostIdRange = false;    // ...and they map 0..count-1 to the policy's host_ids
   uid_t targetUid = 0;         // inside the user namespace, if any
   gid_t targetGid = 0;
   bool setGroups = false;      // setgroups(policy groups) at the identity step

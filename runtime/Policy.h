@@ -152,6 +152,9 @@ struct ProcessPolicy {
   std::vector<std::string> guardPatterns; // ...these substrings
   std::vector<BindMount> binds;           // needs kNsMount; targets unique
   std::vector<std::string> tmpfs;         // empty tmpfs mounts; needs kNsMount; unique
+  // Ids 0..hostIdCount-1 inside are host ids hostIdBase.. (needs kNsUser);
+  // hostIdCount 0: the launcher's default mapping.
+  uint32_t hostIdBase = 0, hostIdCount = 0;
   bool operator==(const ProcessPolicy &) const = default;
 
   bool hasGuards() const {

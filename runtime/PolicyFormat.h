@@ -177,6 +177,11 @@ enum class ProcessRecordKind : uint16_t {
   // string: a path (absolute or starting "${") that gets an empty tmpfs;
   // paths unique. Needs kNsMount.
   Tmpfs = 14,
+  // user { host_ids BASE count N; }: value = BASE | N << 32, len 0; at most
+  // one. The sandbox's uids and gids 0..N-1 are host ids BASE..BASE+N-1:
+  // BASE >= 1 (never the host's root), N >= 1, BASE + N <= 0xffffffff, and
+  // the uid, gid and groups all below N. Needs kNsUser.
+  HostIds = 15,
 };
 inline constexpr uint16_t kBindReadOnly = 1;
 struct ProcessRecordHeader {

@@ -141,6 +141,8 @@ std::vector<uint8_t> encodeProcess(const ProcessPolicy &pr) {
     add(K::Bind, b.readOnly ? kBindReadOnly : 0, b.source.size(), b.source + b.target);
   for (const std::string &path : pr.tmpfs)
     add(K::Tmpfs, 0, 0, path);
+  if (pr.hostIdCount)
+    add(K::HostIds, 0, pr.hostIdBase | uint64_t(pr.hostIdCount) << 32, "");
   uint32_t flags = (pr.rootfsReadOnly ? kProcRootfsReadOnly : 0) |
                    (pr.capsPresent ? kProcCapsPresent : 0) | (pr.hasUid ? kProcHasUid : 0) |
                    (pr.hasGid ? kProcHasGid : 0) | (pr.hasGroups ? kProcHasGroups : 0) |

@@ -6,6 +6,7 @@
 #include "runtime/ByteCursor.h"
 #include "runtime/PolicyFormat.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace kavach::runtime {
@@ -85,17 +86,19 @@ bool decodeProcess(const uint8_t *data, uint64_t size, ProcessPolicy &out, std::
     uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
     uint32_t len = load32(h + 4);
     uint64_t value = load64(h + 8);
-    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::Tmpfs))
+    if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::HostIds))
       return fail("process record %u has unknown kind %u", r, kind);
     if (kind < lastKind)
       return fail("process record %u (kind %u) is out of order after kind %u",
                   r, kind, lastKind);
-    bool once = kind == uint16_t(K::Hostname) || kind == uint16_t(K::Workdir);
+    bool once = kind == uint16_t(K::Hostname) || kind == uint16_t(K::Workdir) ||
+                kind == uint16_t(K::HostIds);
     if (once && kind == lastKind)
       return fail("process record %u: kind %u may appear only once", r,
                   kind);
     lastKind = kind;
-    bool valued = kind == uint16_t(K::Group) || kind == uint16_t(K::Limit);
+    bool valued = kind == uint16_t(K::Group) || kind == uint16_t(K::Limit) ||
+                  kind == uint16_t(K::HostIds);
     bool bind = kind == uint16_t(K::Bind); // a string whose value splits it
     if (len > kMaxPathLen || (valued && len != 0) || (!valued && len == 0) ||
         (!valued && !bind && value != 0) || (bind && (value == 0 || value >= len)))
@@ -197,6 +200,20 @@ bool decodeProcess(const uint8_t *data, uint64_t size, ProcessPolicy &out, std::
                       text.c_str());
       pr.tmpfs.push_back(std::move(text));
       break;
+    case K::HostIds: {
+      uint64_t base = value & 0xffffffffu, n = value >> 32;
+      uint32_t highest = std::max(pr.uid, pr.gid);
+      for (uint32_t g : pr.groups)
+        highest = std::max(highest, g);
+      if (!(ns & kNsUser) || base == 0 || n == 0 || base + n > 0xffffffffu || highest >= n)
+        return fail("process host ids record %u (base %llu, count %llu) is not valid: it needs "
+                    "a user namespace, base >= 1, base + count <= 4294967295 and the uid, gid "
+                    "and groups below the count",
+                    r, ULL(base), ULL(n));
+      pr.hostIdBase = uint32_t(base);
+      pr.hostIdCount = uint32_t(n);
+      break;
+    }
     }
   }
   if (c.remaining() != 0)

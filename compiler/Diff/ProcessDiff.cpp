@@ -276,6 +276,19 @@ private:
       };
       add(Direction::Changed, "user", {"groups"}, List(O), List(N));
     }
+    // host_ids: gaining a range is tighter (the sandbox's root stops being
+    // the host's), losing it looser, moving it a change.
+    if (O.hostIdBase != N.hostIdBase || O.hostIdCount != N.hostIdCount) {
+      auto Range = [](const runtime::ProcessPolicy &P) {
+        return P.hostIdCount ? std::to_string(P.hostIdBase) + ".." +
+                                   std::to_string(uint64_t(P.hostIdBase) + P.hostIdCount - 1)
+                             : std::string("not remapped");
+      };
+      Direction D = !O.hostIdCount ? Direction::Tighter
+                    : !N.hostIdCount ? Direction::Looser
+                                     : Direction::Changed;
+      add(D, "user", {"host_ids"}, Range(O), Range(N));
+    }
   }
 
   void env() {

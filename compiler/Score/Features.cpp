@@ -123,9 +123,13 @@ void processRestrictions(const ir::ProcessIR &P, std::vector<Restriction> &Out) 
         (weightPoints(Weight::Namespaces) * N + kAll - 1) / kAll,
         std::to_string(N) + " of " + std::to_string(kAll) + " namespaces besides user");
   }
-  if (P.namespaces & runtime::kNsUser)
+  if ((P.namespaces & runtime::kNsUser) || P.hostIds)
     add(Feature::UserNs, Weight::UserNamespace, weightPoints(Weight::UserNamespace),
         "a user namespace");
+  if (P.hostIds)
+    add(Feature::HostIds, Weight::HostIds, weightPoints(Weight::HostIds),
+        "ids 0.." + std::to_string(P.hostIds->count - 1) + " are host ids from " +
+            std::to_string(P.hostIds->base));
   if (P.capsPresent) {
     constexpr unsigned kCaps = runtime::kMaxCapability + 1;
     unsigned Kept = unsigned(std::popcount(P.capsKeep));

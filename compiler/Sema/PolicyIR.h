@@ -112,6 +112,14 @@ struct ProcessIR {
   std::optional<uint32_t> uid, gid;
   std::optional<std::vector<uint32_t>> groups;
   llvm::SMRange userRange;
+  llvm::SMRange uidRange, gidRange, groupsRange; // the statements that set them
+  // user { host_ids BASE [count N]; }: the sandbox's ids 0..N-1 are host ids
+  // BASE..BASE+N-1 (implies a user namespace). A child's replaces a parent's.
+  struct HostIds {
+    uint32_t base = 0, count = 0;
+    llvm::SMRange range;
+  };
+  std::optional<HostIds> hostIds;
   std::vector<ProcessLimit> limits; // ascending kind, one per kind
   bool envClear = false;
   std::vector<std::pair<std::string, std::string>> envSet;

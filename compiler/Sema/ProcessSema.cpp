@@ -250,6 +250,31 @@ private:
     return uint32_t(W.atom.value);
   }
 
+  // host_ids BASE [count N];  (N defaults to 65536, as Docker's remap range)
+  void hostIds(const ast::Stmt &St) {
+    const std::vector<ast::Word> &W = St.words;
+    bool Shape = W.size() == 2 || (W.size() == 4 && is(W[2], "count"));
+    if (!Shape) {
+      D.error(St.range, "expected 'host_ids BASE;' or 'host_ids BASE count N;'");
+      return;
+    }
+    std::optional<uint32_t> Base = id(W[1]);
+    std::optional<uint32_t> Count = W.size() == 4 ? id(W[3]) : std::optional<uint32_t>(65536);
+    if (!Base || !Count)
+      return;
+    if (*Base == 0) {
+      D.error(W[1].range, "host_ids 0 would make the sandbox's root the host's root");
+      return;
+    }
+    if (*Count == 0 || uint64_t(*Base) + *Count > 0xffffffffu) {
+      D.error(St.range, "host ids " + Twine(*Base) + ".." + Twine(uint64_t(*Base) + *Count) +
+                            " are not a range of valid ids (count >= 1, last id below "
+                            "4294967295)");
+      return;
+    }
+    IR.hostIds = ir::ProcessIR::HostIds{*Base, *Count, St.range};
+  }
+
   void user(const ast::Section &S) {
     IR.userRange = S.name.range;
     for (const ast::Stmt &St : S.stmts) {
@@ -261,8 +286,10 @@ private:
           D.error(St.range, "expected '" + W.text + " N;'");
           continue;
         }
-        if (auto V = id(St.words[1]))
+        if (auto V = id(St.words[1])) {
           (is(W, "uid") ? IR.uid : IR.gid) = *V;
+          (is(W, "uid") ? IR.uidRange : IR.gidRange) = St.range;
+        }
         continue;
       }
       if (is(W, "groups")) {
@@ -275,11 +302,17 @@ private:
           } else {
             Ok = false;
           }
-        if (Ok)
+        if (Ok) {
           IR.groups = std::move(G);
+          IR.groupsRange = St.range;
+        }
         continue;
       }
-      unknownKey(W, "user", {"uid", "gid", "groups", "on_unsupported"});
+      if (is(W, "host_ids")) {
+        hostIds(St);
+        continue;
+      }
+      unknownKey(W, "user", {"uid", "gid", "groups", "host_ids", "on_unsupported"});
     }
   }
 
@@ -603,6 +636,27 @@ bool analyzeProcessSection(SemaContext &Ctx, const ast::Section &S, ir::ProcessI
 
 void analyzeHostnameStmt(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR) {
   ProcessPass(Ctx, IR).hostnameStmt(S);
+}
+
+// After the whole extends chain: every id the command runs as must be one of
+// the mapped ones (an unmapped id cannot be set in the user namespace).
+void checkHostIds(SemaContext &Ctx, const ir::ProcessIR &IR) {
+  if (!IR.hostIds)
+    return;
+  auto Check = [&](const char *What, uint32_t Id, llvm::SMRange SetAt) {
+    if (Id < IR.hostIds->count)
+      return;
+    Ctx.diags.error(IR.hostIds->range, Twine(What) + " " + Twine(Id) + " is not among the " +
+                                           Twine(IR.hostIds->count) +
+                                           " ids that 'host_ids' maps (0.." +
+                                           Twine(IR.hostIds->count - 1) + ")");
+    Ctx.diags.note(SetAt, "the identity is set here");
+  };
+  Check("uid", IR.uid.value_or(0), IR.uidRange);
+  Check("gid", IR.gid.value_or(0), IR.gidRange);
+  if (IR.groups)
+    for (uint32_t G : *IR.groups)
+      Check("group", G, IR.groupsRange);
 }
 
 } // namespace kavach::sema

@@ -44,6 +44,7 @@ public:
       for (const ast::Section &S : P->sections)
         section(S);
     }
+    checkHostIds(Ctx, IR.process);
   }
 
 private:

@@ -34,6 +34,8 @@ bool analyzeRootfsMount(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR,
                         RootfsTargets &Seen);
 // `hostname "name";` directly in a policy body.
 void analyzeHostnameStmt(SemaContext &Ctx, const ast::Stmt &S, ir::ProcessIR &IR);
+// user { host_ids ...; } against the merged uid, gid and groups.
+void checkHostIds(SemaContext &Ctx, const ir::ProcessIR &IR);
 
 // Shared helpers.
 // A rule's `if` condition as the IR's Cond tree; null after an error.

@@ -28,9 +28,7 @@
 //    precompiled for crun and the per-backend scores for `--backend auto`.
 // The inner launcher (--inside-oci) then applies only what OCI has no field
 // for: Landlock, the exact filter, the env section, the command allowlist.
-// Not done: hooks, devices; mappings onto an unprivileged host range (what
-// Docker's userns-remap does): the process backend maps ids to themselves
-// too, and one policy means the same thing on every backend.
+// Not done: hooks, devices.
 #include "compiler/Backend/OCI/OciConfig.h"
 
 #include "compiler/Backend/Process/ProcessBackend.h"
@@ -182,7 +180,7 @@ Array identityMappings(std::initializer_list<uint32_t> First, const std::vector<
 
 // namespaces { user; }: the mappings kavach-launch writes when it runs as
 // root (launcher/Namespaces.cpp, writeIdMaps): 0 and the policy's ids, each
-// mapped to itself. Capabilities kept in the container then count only in
+// mapped to itself, or with `host_ids` the range 0..N-1 onto BASE. Capabilities kept in the container then count only in
 // its own namespaces: no device nodes, no host-wide administration, even as
 // root (test/oci/user-namespace.test: mknod with CAP_MKNOD fails under runc
 // and crun as under the process backend). runsc 2022-12-19 accepts the
@@ -191,9 +189,16 @@ void addUserNamespace(const runtime::ProcessPolicy &P, bool HostNet, bool ForGvi
                       Object &Linux, Array &Mounts, std::vector<std::string> &Degraded) {
   if (Array *Ns = Linux.getArray("namespaces"))
     Ns->push_back(Object{{"type", "user"}});
-  Linux["uidMappings"] = identityMappings({0, P.hasUid ? P.uid : 0}, {});
-  Linux["gidMappings"] =
-      identityMappings({0, P.hasGid ? P.gid : 0}, P.hasGroups ? P.groups : std::vector<uint32_t>{});
+  if (P.hostIdCount) { // user { host_ids BASE count N; }
+    Object Range{{"containerID", 0}, {"hostID", int64_t(P.hostIdBase)},
+                 {"size", int64_t(P.hostIdCount)}};
+    Linux["uidMappings"] = Array{Object(Range)};
+    Linux["gidMappings"] = Array{std::move(Range)};
+  } else {
+    Linux["uidMappings"] = identityMappings({0, P.hasUid ? P.uid : 0}, {});
+    Linux["gidMappings"] = identityMappings({0, P.hasGid ? P.gid : 0},
+                                            P.hasGroups ? P.groups : std::vector<uint32_t>{});
+  }
   // sysfs belongs to the network namespace's user namespace: with the host
   // network it cannot be mounted from a new one (runc: EPERM), so bind the
   // host's read-only instead, as `runc spec --rootless` does.

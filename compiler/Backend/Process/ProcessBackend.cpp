@@ -25,6 +25,11 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
     Out.namespaces |= runtime::kNsNet;
   if (!P.hostname.empty())
     Out.namespaces |= runtime::kNsUts;
+  if (P.hostIds) {
+    Out.namespaces |= runtime::kNsUser;
+    Out.hostIdBase = P.hostIds->base;
+    Out.hostIdCount = P.hostIds->count;
+  }
   if (P.rootfsReadOnly || !P.binds.empty() || !P.tmpfs.empty())
     Out.namespaces |= runtime::kNsMount;
   Out.hostname = P.hostname;

@@ -10,7 +10,9 @@ case "$(file -b "$busybox" 2>/dev/null)" in
 *) echo "make-rootfs.sh: $busybox is not static (install busybox-static)" >&2; exit 1 ;;
 esac
 rm -rf "$dir"
-mkdir -p "$dir/bin" "$dir/tmp" "$dir/proc" "$dir/dev" "$dir/sys" "$dir/etc"
+# /.kavach: the inner launcher's mount point, which a runtime working as a
+# host_ids root could not create in a rootfs the host's root owns.
+mkdir -p "$dir/bin" "$dir/tmp" "$dir/proc" "$dir/dev" "$dir/sys" "$dir/etc" "$dir/.kavach"
 # runc gives a tmpfs the mode of the directory it covers (mode=1777 is lost).
 chmod 1777 "$dir/tmp"
 cp "$busybox" "$dir/bin/busybox"

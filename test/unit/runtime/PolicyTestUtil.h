@@ -45,6 +45,8 @@ inline ProcessPolicy sampleProcess() {
   pr.hostDev = pr.hostTmp = true;
   pr.binds = {{"/srv/data", "/data", false}, {"${HOME}/src", "/work", true}};
   pr.tmpfs = {"/home", "${HOME}/.cache"};
+  pr.hostIdBase = 100000;
+  pr.hostIdCount = 65536;
   pr.capsPresent = true;
   pr.capsKeep = uint64_t(1) << 10 | uint64_t(1) << 40; // CAP_NET_BIND_SERVICE, CAP_CHECKPOINT_RESTORE
   pr.hasUid = pr.hasGid = pr.hasGroups = true;

@@ -198,9 +198,11 @@ TEST(ScoreMonotonicity, ProcessPartsCountWhereEnforced) {
   IR.process.envClear = true;
   IR.process.commands = {"/bin/true"};
   IR.process.uid = 1000;
+  IR.process.hostIds = ir::ProcessIR::HostIds{100000, 65536, {}};
   std::vector<score::Restriction> R = score::restrictionsOf(IR);
   for (score::Feature F :
-       {score::Feature::Namespaces, score::Feature::UserNs, score::Feature::Capabilities,
+       {score::Feature::Namespaces, score::Feature::UserNs, score::Feature::HostIds,
+        score::Feature::Capabilities,
         score::Feature::Rlimits,
         score::Feature::Cgroups, score::Feature::ReadOnlyRoot, score::Feature::Env,
         score::Feature::Commands, score::Feature::User}) {
