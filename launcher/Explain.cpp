@@ -159,6 +159,8 @@ void explainProcess(const runtime::ProcessPolicy &p) {
   }
   if (!p.workdir.empty())
     std::printf("  It starts in %s.\n", p.workdir.c_str());
+  if (p.detachTerminal)
+    std::printf("  It runs without a controlling terminal: it cannot type into yours (TIOCSTI).\n");
   if (!p.commands.empty())
     std::printf("  Only %s may be started, and nothing else can be executed inside.\n",
                 join(p.commands).c_str());

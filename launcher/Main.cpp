@@ -63,6 +63,7 @@
 #include "launcher/Report.h"
 #include "launcher/Seccomp.h"
 #include "launcher/Supervisor.h"
+#include "launcher/Terminal.h"
 #include "launcher/Verify.h"
 
 #include <unistd.h>
@@ -114,6 +115,7 @@ int main(int argc, char **argv) {
   // The rest runs in the command's process: with a pid namespace that is a
   // child of the pid-1 init (becomeInit), otherwise this process.
   auto setUpAndExec = [&]() {
+    detachTerminal(process); // before the mounts: /dev/tty is still the host's
     setupMounts(process);
     if (process.namespaces & runtime::kNsMount)
       checkCommandVisible(command);

@@ -24,6 +24,7 @@
 
 #include "launcher/Mounts.h"
 #include "launcher/PathVars.h"
+#include "launcher/Terminal.h"
 
 #include <linux/capability.h>
 #include <sys/stat.h>
@@ -253,12 +254,29 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
     plan.details.push_back(strFormat("cgroup: %s limit under %s (cgroup v%d)", controller,
                                      target.parent.c_str(), target.v2 ? 2 : 1));
   }
+  // terminal detach: a session leader cannot give up its terminal without
+  // hanging up its session, so the command then runs in a child.
+  bool leadsSessionWithTty = false;
+  if (policy.detachTerminal) {
+    int err = 0;
+    bool tty = hasControllingTerminal(err);
+    if (err)
+      plan.refusals.push_back({"terminal: cannot tell whether there is a controlling terminal",
+                               err, "/dev/tty must be openable (or say ENXIO)"});
+    plan.detachTerminal = tty;
+    leadsSessionWithTty = tty && getsid(0) == getpid();
+    plan.details.push_back(tty ? "terminal: the command gives up the controlling terminal "
+                                 "(no input injection with TIOCSTI, no /dev/tty)"
+                               : "terminal: there is no controlling terminal to give up");
+  }
   if (plan.namespaces & runtime::kNsPid)
     plan.modeReason = "pid namespace";
   else if (wallTime)
     plan.modeReason = "wall_time";
   else if (!plan.cgroups.empty())
     plan.modeReason = "cgroup clean-up";
+  else if (leadsSessionWithTty)
+    plan.modeReason = "terminal detach: kavach-launch leads its session";
   if (!plan.modeReason.empty())
     plan.mode = RunMode::Supervised;
   plan.details.insert(plan.details.begin(),

@@ -132,6 +132,7 @@ struct ProcessPolicy {
   bool rootfsReadOnly = false;  // needs kNsMount
   bool hostDev = false;         // needs kNsMount: the host's /dev, not a minimal one
   bool hostTmp = false;         // needs kNsMount: the host's /tmp, not a tmpfs
+  bool detachTerminal = false;  // the command runs without a controlling terminal
   bool capsPresent = false;     // a capabilities section: the sets are exactly capsKeep
   uint64_t capsKeep = 0;        // bit N = capability N
   bool hasUid = false, hasGid = false, hasGroups = false;

@@ -135,7 +135,9 @@ inline constexpr uint32_t kProcEnvClear = 1u << 5;
 // tmpfs /tmp). Only with kNsMount.
 inline constexpr uint32_t kProcHostDev = 1u << 6;
 inline constexpr uint32_t kProcHostTmp = 1u << 7;
-inline constexpr uint32_t kProcFlagsKnown = (1u << 8) - 1;
+// `terminal detach;`: the command gives up the controlling terminal.
+inline constexpr uint32_t kProcDetachTerminal = 1u << 8;
+inline constexpr uint32_t kProcFlagsKnown = (1u << 9) - 1;
 inline constexpr uint32_t kMaxCapability = 40; // CAP_CHECKPOINT_RESTORE (Linux 5.9)
 inline constexpr uint32_t kMaxHostnameLen = 64; // HOST_NAME_MAX
 inline constexpr uint32_t kMaxProcessRecords = 65536;

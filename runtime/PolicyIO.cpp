@@ -147,7 +147,8 @@ std::vector<uint8_t> encodeProcess(const ProcessPolicy &pr) {
                    (pr.capsPresent ? kProcCapsPresent : 0) | (pr.hasUid ? kProcHasUid : 0) |
                    (pr.hasGid ? kProcHasGid : 0) | (pr.hasGroups ? kProcHasGroups : 0) |
                    (pr.envClear ? kProcEnvClear : 0) | (pr.hostDev ? kProcHostDev : 0) |
-                   (pr.hostTmp ? kProcHostTmp : 0);
+                   (pr.hostTmp ? kProcHostTmp : 0) |
+                   (pr.detachTerminal ? kProcDetachTerminal : 0);
   std::vector<uint8_t> out;
   put32(out, flags);
   put32(out, pr.bestEffort);

@@ -62,6 +62,7 @@ bool decodeProcess(const uint8_t *data, uint64_t size, ProcessPolicy &out, std::
   pr.envClear = flags & kProcEnvClear;
   pr.hostDev = flags & kProcHostDev;
   pr.hostTmp = flags & kProcHostTmp;
+  pr.detachTerminal = flags & kProcDetachTerminal;
   pr.bestEffort = bestEffort;
   pr.namespaces = ns;
   if (caps >> (kMaxCapability + 1))

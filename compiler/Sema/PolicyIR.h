@@ -94,6 +94,10 @@ struct ProcessIR {
   // /dev and /tmp instead of a minimal /dev and an empty tmpfs /tmp.
   bool hostDev = false;
   bool hostTmp = false;
+  // `terminal detach;` (a child's `terminal keep;` undoes it): the command
+  // runs without a controlling terminal, so it cannot push input into the
+  // caller's terminal (TIOCSTI) even where its filter allows ioctl.
+  bool detachTerminal = false;
   llvm::SMRange rootfsRange;
   // rootfs { bind "SOURCE" [to "TARGET"] [read_only]; }, in order; a later
   // bind of the same target (a child policy's) replaces the earlier one.

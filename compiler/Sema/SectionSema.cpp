@@ -66,10 +66,20 @@ private:
     }
     if (is(W, "hostname"))
       return analyzeHostnameStmt(Ctx, S, IR.process);
+    if (is(W, "terminal")) {
+      if (S.words.size() == 2 && (is(S.words[1], "detach") || is(S.words[1], "keep"))) {
+        IR.process.present = true;
+        IR.process.detachTerminal = is(S.words[1], "detach");
+        return;
+      }
+      D.error(S.range, "expected 'terminal detach;' or 'terminal keep;'");
+      return;
+    }
     if (is(W, "require"))
       return; // compiler/Score/Require.cpp parses and checks it (kavachc compile and --score)
     D.error(W.range, "unknown policy statement '" + W.text + "'");
-    std::vector<std::string> C = {"network", "hostname", "require", "on_unsupported"};
+    std::vector<std::string> C = {"network", "hostname", "terminal", "require",
+                                  "on_unsupported"};
     D.suggest(W.range, W.text, C);
   }
 

@@ -39,6 +39,7 @@ runtime::ProcessPolicy lowerProcess(const ir::PolicyIR &IR) {
   bool Mount = Out.namespaces & runtime::kNsMount;
   Out.hostDev = Mount && P.hostDev;
   Out.hostTmp = Mount && P.hostTmp;
+  Out.detachTerminal = P.detachTerminal;
   for (const ir::ProcessIR::Bind &B : P.binds)
     Out.binds.push_back({B.source, B.target, B.readOnly});
   Out.tmpfs = P.tmpfs;

@@ -267,7 +267,7 @@ const Tamper kTampers[] = {
     // Process payload.
     {"twoProcess", [](F &f) { set32(f, entryType(kLandlock), uint32_t(SectionType::Process)); },
      ReadError::DuplicateSection, "both process sections"},
-    {"processFlags", [](F &f) { set32(f, pr(f, 0), 1u << 8 | 1); }, ReadError::BadProcess,
+    {"processFlags", [](F &f) { set32(f, pr(f, 0), 1u << 9 | 1); }, ReadError::BadProcess,
      "unknown bits"},
     {"processBestEffort", [](F &f) { set32(f, pr(f, 4), 1u << 5); }, ReadError::BadProcess,
      "best-effort bits"},

@@ -43,6 +43,7 @@ inline ProcessPolicy sampleProcess() {
   pr.hostname = "sandbox";
   pr.rootfsReadOnly = true;
   pr.hostDev = pr.hostTmp = true;
+  pr.detachTerminal = true;
   pr.binds = {{"/srv/data", "/data", false}, {"${HOME}/src", "/work", true}};
   pr.tmpfs = {"/home", "${HOME}/.cache"};
   pr.hostIdBase = 100000;
