@@ -285,6 +285,35 @@ void checkOne(Report &r, const std::string &key, const std::string &value) {
       return r.blind("rootfs read-only", "statvfs", errno);
     r.line("rootfs read-only", st.f_flag & ST_RDONLY,
            st.f_flag & ST_RDONLY ? "/ is mounted read-only" : "/ is writable");
+  } else if (key == "idmap") {
+    // value "BASE COUNT": /proc/self/uid_map and gid_map are that one line.
+    unsigned long long base = 0, count = 0;
+    std::sscanf(value.c_str(), "%llu %llu", &base, &count);
+    for (const char *file : {"/proc/self/uid_map", "/proc/self/gid_map"}) {
+      FILE *f = std::fopen(file, "re");
+      if (!f)
+        return r.blind("host_ids", "fopen", errno);
+      unsigned long long inside = 0, outside = 0, n = 0;
+      int fields = std::fscanf(f, "%llu %llu %llu", &inside, &outside, &n);
+      char extra[2];
+      bool more = std::fscanf(f, "%1s", extra) == 1;
+      std::fclose(f);
+      bool ok = fields == 3 && !more && inside == 0 && outside == base && n == count;
+      r.line(std::strstr(file, "uid") ? "host_ids uid_map" : "host_ids gid_map", ok,
+             fields == 3 ? strFormat("0 -> %llu, %llu ids%s; policy 0 -> %llu, %llu ids", outside,
+                                     n, more ? " and more lines" : "", base, count)
+                         : std::string("unreadable map"));
+    }
+  } else if (key == "terminal") {
+    int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    int err = errno;
+    if (fd >= 0)
+      close(fd);
+    if (fd < 0 && err != ENXIO)
+      return r.blind("terminal detached", "open /dev/tty", err);
+    r.line("terminal detached", fd < 0,
+           fd < 0 ? "no controlling terminal (/dev/tty: ENXIO)"
+                  : "the caller's terminal is still the controlling terminal");
   } else if (key == "scope.signal") {
     pid_t parent = getppid();
     int rc = kill(parent, 0);
@@ -377,6 +406,10 @@ Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, boo
       storage.push_back("hostname=" + p.hostname);
     if (p.rootfsReadOnly)
       storage.push_back("rootfs=ro");
+    if (process.hostIdRange)
+      storage.push_back(strFormat("idmap=%u %u", unsigned(p.hostIdBase), unsigned(p.hostIdCount)));
+    if (process.detachTerminal)
+      storage.push_back("terminal=1");
     // A cgroup limit the plan dropped (best effort) is missing, not skipped.
     for (const CgroupLimit &l : kCgroupLimits) {
       bool applied = false;
