@@ -132,8 +132,8 @@ public:
       add(N.hostDev ? Direction::Looser : Direction::Tighter, "rootfs", {"dev"},
           O.hostDev ? "host" : "minimal", N.hostDev ? "host" : "minimal");
     if (O.detachTerminal != N.detachTerminal)
-      add(N.detachTerminal ? Direction::Tighter : Direction::Looser, "terminal", {"terminal"},
-          O.detachTerminal ? "detached" : "kept", N.detachTerminal ? "detached" : "kept");
+      add(N.detachTerminal ? Direction::Tighter : Direction::Looser, "terminal", {"detach"},
+          O.detachTerminal ? "yes" : "no", N.detachTerminal ? "yes" : "no");
     if (O.hostTmp != N.hostTmp)
       add(N.hostTmp ? Direction::Looser : Direction::Tighter, "rootfs", {"tmp"},
           O.hostTmp ? "host" : "private", N.hostTmp ? "host" : "private");
