@@ -37,7 +37,7 @@ Expected<CompiledPolicy> compilePolicy(const ir::PolicyIR &IR) {
   Out.policy.landlock = landlock::lowerLandlock(IR.landlock);
   Out.policy.process = process::lowerProcess(IR);
   process::restrictExecute(Out.policy.landlock, Out.policy.process);
-  return std::move(Out);
+  return Out;
 }
 
 Error writeAtomically(StringRef Path, ArrayRef<uint8_t> Bytes) {

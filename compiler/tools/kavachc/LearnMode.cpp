@@ -67,14 +67,14 @@ const std::vector<ArgRule> &argRules() {
       "AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK", "AF_PACKET",
       "AF_VSOCK", "AF_BLUETOOTH", "AF_ALG", "AF_KEY", "AF_UNSPEC"};
   static const std::vector<ArgRule> Rules = {
-      {"socket", 0, Families},
-      {"socketpair", 0, Families},
+      {"socket", 0, Families, {}},
+      {"socketpair", 0, Families, {}},
       {"ioctl", 1,
        {"TCGETS", "TCSETS", "TCSETSW", "TCSETSF", "TIOCGWINSZ", "TIOCSWINSZ", "TIOCGPGRP",
         "TIOCSPGRP", "FIONREAD", "FIONBIO", "FIOCLEX", "FIONCLEX"},
        // Typing into the terminal (lint unfiltered-ioctl; test/escape).
        {"TIOCSTI", "TIOCLINUX"}},
-      {"clone", 0, {}},
+      {"clone", 0, {}, {}},
   };
   return Rules;
 }

@@ -64,8 +64,9 @@ TEST(BackendsSection, EveryBitFlipIsRefusedOrCanonical) {
       f[i] ^= uint8_t(1u << bit);
       BackendsPolicy b;
       std::string why;
-      if (decodeBackends(f.data(), f.size(), b, why))
+      if (decodeBackends(f.data(), f.size(), b, why)) {
         EXPECT_EQ(encodeBackends(b), f) << "byte " << i << " bit " << bit;
+      }
     }
   for (size_t n = 0; n < sec.size(); ++n) {
     BackendsPolicy b;

@@ -55,8 +55,9 @@ uint32_t scmpArch(const std::string &a) {
 std::vector<runtime::BpfInsn> runcFilter(const oci::Profile &p) {
   scmp_filter_ctx ctx = seccomp_init(p.defaultAction.toRet());
   for (const std::string &a : p.arches)
-    if (scmpArch(a) != seccomp_arch_native())
+    if (scmpArch(a) != seccomp_arch_native()) {
       EXPECT_EQ(seccomp_arch_add(ctx, scmpArch(a)), 0) << a;
+    }
   for (const oci::ProfileRule &r : p.rules) {
     if (r.action == p.defaultAction)
       continue; // runc: "ignore it, it's the default action"
@@ -71,8 +72,9 @@ std::vector<runtime::BpfInsn> runcFilter(const oci::Profile &p) {
       const int nr = seccomp_syscall_resolve_name(name.c_str());
       EXPECT_GE(nr, 0) << name;
       if (split) {
-        for (const scmp_arg_cmp &c : conds)
+        for (const scmp_arg_cmp &c : conds) {
           EXPECT_EQ(seccomp_rule_add_array(ctx, r.action.toRet(), nr, 1, &c), 0) << name;
+        }
       } else {
         const int rc = seccomp_rule_add_array(ctx, r.action.toRet(), nr, conds.size(), conds.data());
         EXPECT_EQ(rc, 0) << name << ": " << strerror(-rc);
@@ -195,16 +197,18 @@ TEST(OciProfileOracle, OrderedOverlapping) {
                            when(cmp(0, Cond::Op::Eq, 9), allow())},
                           logAction()),
                    mayRefuse);
-    if (!mayRefuse)
+    if (!mayRefuse) {
       EXPECT_TRUE(seen.count(kRetAllow) && seen.count(errnoRet(1)) && seen.count(kRetLog));
+    }
     // deny errno(EPERM) if (arg1 & 0xf0) == 0x10 && arg0 == 1; allow if arg0 == 1; else log
     seen = compare(policy(def,
                           {when(andC({masked(1, 0xf0, 0x10), cmp(0, Cond::Op::Eq, 1)}), errnoAction(1)),
                            when(cmp(0, Cond::Op::Eq, 1), allow())},
                           logAction()),
                    mayRefuse);
-    if (!mayRefuse)
+    if (!mayRefuse) {
       EXPECT_TRUE(seen.count(kRetAllow) && seen.count(errnoRet(1)) && seen.count(kRetLog));
+    }
   }
 }
 
@@ -245,15 +249,17 @@ TEST(OciProfileOracle, InSet) {
     // Unless allow is the default, the allow region arg1 ∉ {9, 15, 19}
     // needs 32³ single-bit rules: refused (more than 256).
     auto seen = compare(policy(def, {when(in(1, {9, 15, 19}), errnoAction(1))}, allow()), !(def == allow()));
-    if (def == allow())
+    if (def == allow()) {
       EXPECT_TRUE(seen.count(kRetAllow) && seen.count(errnoRet(1)));
+    }
     // one excluded value, any default
     seen = compare(policy(def, {when(in(1, {9}), errnoAction(1))}, allow()));
     EXPECT_TRUE(seen.count(kRetAllow) && seen.count(errnoRet(1)));
     // a0 ∉ {1, 2} (two `!=` of one argument) is refused unless the default decides it
     seen = compare(policy(def, {when(in(0, {1, 2}), allow())}, logAction()), !(def == logAction()));
-    if (def == logAction())
+    if (def == logAction()) {
       EXPECT_TRUE(seen.count(kRetAllow) && seen.count(kRetLog));
+    }
   }
 }
 
