@@ -125,18 +125,11 @@ public:
     capabilities();
     limits();
     identity();
-    if (O.rootfsReadOnly != N.rootfsReadOnly)
-      add(N.rootfsReadOnly ? Direction::Tighter : Direction::Looser, "rootfs", {"read_only"},
-          O.rootfsReadOnly ? "read-only" : "writable", N.rootfsReadOnly ? "read-only" : "writable");
-    if (O.hostDev != N.hostDev)
-      add(N.hostDev ? Direction::Looser : Direction::Tighter, "rootfs", {"dev"},
-          O.hostDev ? "host" : "minimal", N.hostDev ? "host" : "minimal");
-    if (O.detachTerminal != N.detachTerminal)
-      add(N.detachTerminal ? Direction::Tighter : Direction::Looser, "terminal", {"detach"},
-          O.detachTerminal ? "yes" : "no", N.detachTerminal ? "yes" : "no");
-    if (O.hostTmp != N.hostTmp)
-      add(N.hostTmp ? Direction::Looser : Direction::Tighter, "rootfs", {"tmp"},
-          O.hostTmp ? "host" : "private", N.hostTmp ? "host" : "private");
+    flag(&runtime::ProcessPolicy::rootfsReadOnly, true, "rootfs", "read_only", "read-only",
+         "writable");
+    flag(&runtime::ProcessPolicy::hostDev, false, "rootfs", "dev", "host", "minimal");
+    flag(&runtime::ProcessPolicy::detachTerminal, true, "terminal", "detach", "yes", "no");
+    flag(&runtime::ProcessPolicy::hostTmp, false, "rootfs", "tmp", "host", "private");
     binds();
     if (O.hostname != N.hostname)
       add(Direction::Changed, "hostname", {"hostname"}, text(O.hostname), text(N.hostname));
@@ -252,6 +245,16 @@ private:
           B ? valueText(L.unit, B->value) : "unlimited",
           A ? valueText(L.unit, A->value) : "unlimited");
     }
+  }
+
+  // A yes/no setting: turning it on is tighter when `OnIsTighter`.
+  void flag(bool runtime::ProcessPolicy::*F, bool OnIsTighter, const char *Section,
+            const char *Key, const char *OnText, const char *OffText) {
+    bool B = O.*F, A = N.*F;
+    if (B == A)
+      return;
+    add(A == OnIsTighter ? Direction::Tighter : Direction::Looser, Section, {Key},
+        B ? OnText : OffText, A ? OnText : OffText);
   }
 
   void id(const char *Key, bool HasB, uint32_t B, bool HasA, uint32_t A) {
