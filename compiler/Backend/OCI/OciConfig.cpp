@@ -180,13 +180,14 @@ Array identityMappings(std::initializer_list<uint32_t> First, const std::vector<
 
 // namespaces { user; }: the mappings kavach-launch writes when it runs as
 // root (launcher/Namespaces.cpp, writeIdMaps): 0 and the policy's ids, each
-// mapped to itself, or with `host_ids` the range 0..N-1 onto BASE. Capabilities kept in the container then count only in
-// its own namespaces: no device nodes, no host-wide administration, even as
-// root (test/oci/user-namespace.test: mknod with CAP_MKNOD fails under runc
-// and crun as under the process backend). runsc 2022-12-19 accepts the
-// mappings and ignores them (its uid_map is the whole range): degraded.
-void addUserNamespace(const runtime::ProcessPolicy &P, bool HostNet, bool ForGvisor,
-                      Object &Linux, Array &Mounts, std::vector<std::string> &Degraded) {
+// mapped to itself, or with `host_ids` the range 0..N-1 onto BASE.
+// Capabilities kept in the container then count only in its own
+// namespaces: no device nodes, no host-wide administration, even as root
+// (test/oci/user-namespace.test: mknod with CAP_MKNOD fails under runc and
+// crun as under the process backend). runsc 2022-12-19 accepts the mappings
+// and ignores them (its uid_map is the whole range): degraded.
+void addUserNamespace(const runtime::ProcessPolicy &P, bool ForGvisor, Object &Linux,
+                      std::vector<std::string> &Degraded) {
   if (Array *Ns = Linux.getArray("namespaces"))
     Ns->push_back(Object{{"type", "user"}});
   if (P.hostIdCount) { // user { host_ids BASE count N; }
@@ -199,13 +200,6 @@ void addUserNamespace(const runtime::ProcessPolicy &P, bool HostNet, bool ForGvi
     Linux["gidMappings"] = identityMappings({0, P.hasGid ? P.gid : 0},
                                             P.hasGroups ? P.groups : std::vector<uint32_t>{});
   }
-  // sysfs belongs to the network namespace's user namespace: with the host
-  // network it cannot be mounted from a new one (runc: EPERM), so bind the
-  // host's read-only instead, as `runc spec --rootless` does.
-  if (HostNet)
-    for (Value &M : Mounts)
-      if (Object *O = M.getAsObject(); O && O->getString("destination") == llvm::StringRef("/sys"))
-        *O = mount("/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"});
   if (ForGvisor)
     Degraded.push_back("namespaces: runsc ignores uid/gid mappings: gvisor gives no user "
                        "namespace");
@@ -243,6 +237,12 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
       {"noNewPrivileges", true}};
 
   runtime::ProcessPolicy PP = process::lowerProcess(IR);
+  // An explicit `namespaces { net; }` keeps its empty network namespace
+  // even when the policy lists TCP ports (then inert, as under the process
+  // backend; lint rule inert-connect).
+  bool HostNet = IR.landlock.netPresent && !IR.landlock.networkNone &&
+                 !(PP.namespaces & runtime::kNsNet);
+  bool UserNs = PP.present && (PP.namespaces & runtime::kNsUser);
   Array Mounts{mount("/proc", "proc", "proc", {"nosuid", "noexec", "nodev"})};
   // rootfs { dev host; tmp host; }: the host's /dev or /tmp bound in, as the
   // process backend keeps them (runc and crun make no /dev of their own
@@ -258,7 +258,12 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
         mount("/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}));
     Mounts.push_back(mount("/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"}));
   }
-  Mounts.push_back(mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}));
+  // sysfs belongs to the network namespace's user namespace: a new user
+  // namespace sharing the host network cannot mount it (runc: EPERM), so it
+  // gets the host's bound read-only, as `runc spec --rootless` does.
+  Mounts.push_back(UserNs && HostNet
+                       ? mount("/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"})
+                       : mount("/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"}));
   Mounts.push_back(PP.hostTmp ? mount("/tmp", "bind", "/tmp", {"rbind"})
                               : mount("/tmp", "tmpfs", "tmpfs",
                                       {"nosuid", "nodev", "mode=1777", "size=65536k"}));
@@ -271,11 +276,6 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   Array Ns;
   for (const char *T : {"pid", "ipc", "uts", "mount", "cgroup"})
     Ns.push_back(Object{{"type", T}});
-  // An explicit `namespaces { net; }` keeps its empty network namespace
-  // even when the policy lists TCP ports (then inert, as under the process
-  // backend; lint rule inert-connect).
-  bool HostNet = IR.landlock.netPresent && !IR.landlock.networkNone &&
-                 !(PP.namespaces & runtime::kNsNet);
   if (!HostNet)
     Ns.push_back(Object{{"type", "network"}});
 
@@ -290,8 +290,8 @@ llvm::Expected<Value> buildConfig(const ir::PolicyIR &IR, const ConfigOptions &O
   std::string Hostname = "kavach";
   if (PP.present)
     applyProcess(PP, Process, Linux, Hostname, Degraded);
-  if (PP.present && (PP.namespaces & runtime::kNsUser))
-    addUserNamespace(PP, HostNet, O.killThreadOnly, Linux, Mounts, Degraded);
+  if (UserNs)
+    addUserNamespace(PP, O.killThreadOnly, Linux, Degraded);
   // rootfs { tmpfs ...; bind ...; }: after the default mounts (a target
   // under /tmp or /dev lands in the container's own). A template leaves them
   // to kavach-launch, which resolves their ${VARS} at launch.
