@@ -259,11 +259,11 @@ ProcessPlan planProcess(const runtime::ProcessPolicy &policy, bool bestEffort) {
   bool leadsSessionWithTty = false;
   if (policy.detachTerminal) {
     int err = 0;
-    bool tty = hasControllingTerminal(err);
+    plan.ttyFd = openControllingTerminal(err);
     if (err)
       plan.refusals.push_back({"terminal: cannot tell whether there is a controlling terminal",
                                err, "/dev/tty must be openable (or say ENXIO)"});
-    plan.detachTerminal = tty;
+    bool tty = plan.ttyFd >= 0;
     leadsSessionWithTty = tty && getsid(0) == getpid();
     plan.details.push_back(tty ? "terminal: the command gives up the controlling terminal "
                                  "(no input injection with TIOCSTI, no /dev/tty)"

@@ -32,7 +32,7 @@ struct ProcessPlan {
   bool implicitUserNs = false; // added because the caller is unprivileged
   bool mapWithHelper = false;  // a privileged helper writes the uid/gid maps
   bool hostIdRange = false;    // ...and they map 0..count-1 to the policy's host_ids
-  bool detachTerminal = false; // the command gives up a controlling terminal (Terminal.h)
+  int ttyFd = -1;              // terminal detach: the controlling terminal to give up (Terminal.h)
   uid_t targetUid = 0;         // inside the user namespace, if any
   gid_t targetGid = 0;
   bool setGroups = false;      // setgroups(policy groups) at the identity step

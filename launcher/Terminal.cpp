@@ -17,32 +17,23 @@
 
 namespace kavach::launch {
 
-bool hasControllingTerminal(int &err) {
+int openControllingTerminal(int &err) {
   err = 0;
   int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno != ENXIO) // ENXIO: no controlling terminal
-      err = errno;
-    return false;
-  }
-  close(fd);
-  return true;
+  if (fd < 0 && errno != ENXIO) // ENXIO: no controlling terminal
+    err = errno;
+  return fd;
 }
 
 void detachTerminal(const ProcessPlan &plan) {
-  if (!plan.detachTerminal)
+  if (plan.ttyFd < 0)
     return;
-  int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-  if (fd < 0 && errno == ENXIO)
-    return; // none to give up
-  if (fd < 0)
-    die(kExitSetup, errno, "terminal: cannot open the controlling terminal to give it up");
   if (getsid(0) == getpid())
     die(kExitSetup, 0, "terminal: this process leads its session; giving up the terminal "
                        "would hang it up");
-  if (ioctl(fd, TIOCNOTTY) != 0)
+  if (ioctl(plan.ttyFd, TIOCNOTTY) != 0)
     die(kExitSetup, errno, "terminal: cannot give up the controlling terminal");
-  close(fd);
+  close(plan.ttyFd);
 }
 
 } // namespace kavach::launch

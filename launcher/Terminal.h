@@ -5,11 +5,12 @@
 
 namespace kavach::launch {
 
-// Whether this process has a controlling terminal. False with `err` 0: it
-// has none; false with `err` set: it cannot tell (the caller fails closed).
-bool hasControllingTerminal(int &err);
+// The controlling terminal, opened (O_CLOEXEC) for detachTerminal. -1 with
+// `err` 0: there is none; -1 with `err` set: it cannot tell (the caller
+// fails closed).
+int openControllingTerminal(int &err);
 
-// With plan.detachTerminal: TIOCNOTTY on the controlling terminal, so the
+// With plan.ttyFd open: TIOCNOTTY on the controlling terminal, so the
 // command cannot inject input into it (TIOCSTI needs it to be the caller's
 // controlling terminal) nor open /dev/tty. It stays in its process group,
 // so the terminal's Ctrl-C still reaches it. Must not run in a session

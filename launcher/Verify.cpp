@@ -408,7 +408,7 @@ Command verifierCommand(runtime::Policy &policy, const ProcessPlan &process, boo
       storage.push_back("rootfs=ro");
     if (process.hostIdRange)
       storage.push_back(strFormat("idmap=%u %u", unsigned(p.hostIdBase), unsigned(p.hostIdCount)));
-    if (process.detachTerminal)
+    if (process.ttyFd >= 0)
       storage.push_back("terminal=1");
     // A cgroup limit the plan dropped (best effort) is missing, not skipped.
     for (const CgroupLimit &l : kCgroupLimits) {
