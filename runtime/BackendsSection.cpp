@@ -7,6 +7,7 @@
 // times, so the launcher's textual fill-in is total.
 #include "runtime/BackendsSection.h"
 
+#include "runtime/ByteCursor.h"
 #include "runtime/OciTemplate.h"
 #include "runtime/PolicyFormat.h"
 
@@ -16,17 +17,7 @@
 namespace kavach::runtime {
 namespace {
 
-void put(std::vector<uint8_t> &out, uint64_t v, int bytes) {
-  for (int i = 0; i < bytes; ++i)
-    out.push_back(uint8_t(v >> (8 * i)));
-}
-
-uint64_t load(const uint8_t *p, int bytes) {
-  uint64_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i)
-    v = v << 8 | p[i];
-  return v;
-}
+using namespace bytes;
 
 bool validName(const std::string &s) {
   return !s.empty() && s.size() <= kMaxBackendNameLen &&
@@ -50,12 +41,7 @@ std::vector<uint8_t> encodeBackends(const BackendsPolicy &b) {
   std::vector<uint8_t> records;
   uint32_t count = 0;
   auto add = [&](K kind, uint64_t value, const std::string &text) {
-    put(records, uint16_t(kind), 2);
-    put(records, 0, 2);
-    put(records, text.size(), 4);
-    put(records, value, 8);
-    records.insert(records.end(), text.begin(), text.end());
-    records.resize(alignToSection(records.size()), 0);
+    putRecord(records, uint16_t(kind), 0, value, text);
     ++count;
   };
   for (const BackendScoreEntry &s : b.scores)
@@ -67,8 +53,8 @@ std::vector<uint8_t> encodeBackends(const BackendsPolicy &b) {
   if (!b.ociBare.empty())
     add(K::OciBare, 0, b.ociBare);
   std::vector<uint8_t> out;
-  put(out, 0, 4);
-  put(out, count, 4);
+  put32(out, 0); // flags
+  put32(out, count);
   out.insert(out.end(), records.begin(), records.end());
   return out;
 }
@@ -81,7 +67,7 @@ bool decodeBackends(const uint8_t *data, uint64_t size, BackendsPolicy &out, std
   };
   if (size < sizeof(BackendsHeader))
     return fail("the section is smaller than its header");
-  uint32_t flags = uint32_t(load(data, 4)), count = uint32_t(load(data + 4, 4));
+  uint32_t flags = load32(data), count = load32(data + 4);
   if (flags != 0)
     return fail("backends flags are " + std::to_string(flags) + "; version 1 defines none");
   if (count > kMaxBackendRecords)
@@ -96,9 +82,7 @@ bool decodeBackends(const uint8_t *data, uint64_t size, BackendsPolicy &out, std
     if (size - at < sizeof(ProcessRecordHeader))
       return fail(rec + " is truncated");
     const uint8_t *h = data + at;
-    uint16_t kind = uint16_t(load(h, 2)), sub = uint16_t(load(h + 2, 2));
-    uint32_t len = uint32_t(load(h + 4, 4));
-    uint64_t value = load(h + 8, 8);
+    auto [kind, sub, len, value] = loadRecordHeader(h);
     at += sizeof(ProcessRecordHeader);
     if (kind < uint16_t(K::Score) || kind > uint16_t(K::OciBare))
       return fail(rec + " has unknown kind " + std::to_string(kind));

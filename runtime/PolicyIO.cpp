@@ -14,6 +14,7 @@
 #include "runtime/PolicyIO.h"
 
 #include "runtime/BackendsSection.h"
+#include "runtime/ByteCursor.h"
 
 #include "runtime/PolicyFormat.h"
 #include "runtime/Sha256.h"
@@ -32,22 +33,7 @@ namespace {
 constexpr uint64_t kHeaderSize = sizeof(FileHeader);
 constexpr uint64_t kEntrySize = sizeof(SectionEntry);
 
-void put16(std::vector<uint8_t> &out, uint16_t v) {
-  out.push_back(uint8_t(v));
-  out.push_back(uint8_t(v >> 8));
-}
-void put32(std::vector<uint8_t> &out, uint32_t v) {
-  put16(out, uint16_t(v));
-  put16(out, uint16_t(v >> 16));
-}
-void put64(std::vector<uint8_t> &out, uint64_t v) {
-  put32(out, uint32_t(v));
-  put32(out, uint32_t(v >> 32));
-}
-void putBytes(std::vector<uint8_t> &out, const std::string &s) {
-  out.insert(out.end(), s.begin(), s.end());
-}
-void padToAlign(std::vector<uint8_t> &out) { out.resize(alignToSection(out.size()), 0); }
+using namespace bytes;
 
 std::vector<uint8_t> encodeMeta(const Policy &p) {
   std::vector<uint8_t> out;
@@ -98,22 +84,13 @@ std::vector<uint8_t> encodeLandlock(const LandlockPolicy &ll) {
   return out;
 }
 
-void putRecord(std::vector<uint8_t> &out, ProcessRecordKind kind, uint16_t sub, uint64_t value,
-               const std::string &text) {
-  put16(out, uint16_t(kind));
-  put16(out, sub);
-  put32(out, uint32_t(text.size()));
-  put64(out, value);
-  putBytes(out, text);
-  padToAlign(out); // the header is 32 bytes, so out.size() is record-relative
-}
 
 std::vector<uint8_t> encodeProcess(const ProcessPolicy &pr) {
   using K = ProcessRecordKind;
   std::vector<uint8_t> records;
   uint32_t count = 0;
   auto add = [&](K kind, uint16_t sub, uint64_t value, const std::string &text) {
-    putRecord(records, kind, sub, value, text);
+    putRecord(records, uint16_t(kind), sub, value, text);
     ++count;
   };
   if (!pr.hostname.empty())

@@ -84,9 +84,7 @@ bool decodeProcess(const uint8_t *data, uint64_t size, ProcessPolicy &out, std::
     if (!c.has(sizeof(ProcessRecordHeader)))
       return fail("process record %u of %u extends past the end of the section", r, count);
     const uint8_t *h = c.take(sizeof(ProcessRecordHeader));
-    uint16_t kind = uint16_t(h[0] | h[1] << 8), sub = uint16_t(h[2] | h[3] << 8);
-    uint32_t len = load32(h + 4);
-    uint64_t value = load64(h + 8);
+    auto [kind, sub, len, value] = loadRecordHeader(h);
     if (kind < uint16_t(K::Hostname) || kind > uint16_t(K::HostIds))
       return fail("process record %u has unknown kind %u", r, kind);
     if (kind < lastKind)
