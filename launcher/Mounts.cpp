@@ -93,9 +93,11 @@ void remountReadOnly() {
   }
 }
 
-// A detached bind mount of `path` (open_tree, Linux 5.2), or -1 with errno.
-int detachedBind(const char *path) {
-  return int(syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC));
+// A detached bind mount of `path` (open_tree, Linux 5.2), with the mounts
+// below it when `recursive`, or -1 with errno.
+int detachedBind(const char *path, bool recursive = false) {
+  return int(syscall(SYS_open_tree, AT_FDCWD, path,
+                     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0)));
 }
 
 void mountDev() {
@@ -157,15 +159,13 @@ void mountDev() {
 std::vector<int> cloneBindSources(const ProcessPlan &plan) {
   std::vector<int> trees;
   for (const runtime::BindMount &b : plan.binds) {
-    int tree = int(syscall(SYS_open_tree, AT_FDCWD, b.source.c_str(),
-                           OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE));
+    int tree = detachedBind(b.source.c_str(), true);
     if (tree < 0 && errno == ENOENT)
       dieMount(errno, "bind source '" + b.source + "' is gone");
     trees.push_back(tree);
   }
   return trees;
 }
-
 
 // Creates `path` (a directory, or an empty file when `dir` is false) and
 // its missing parents; only ever called inside the sandbox's own tmpfs.
